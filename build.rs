@@ -1,0 +1,200 @@
+//! Compiles `tables/*.tsv` into `$OUT_DIR/tables.rs`: the `Scheme` enum, perfect-hash maps and
+//! dense arrays. Every check of `src/table.rs` runs here; a bad table stops the build with
+//! `file:line: message`.
+
+#[path = "src/table.rs"]
+#[allow(dead_code)]
+mod table;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+fn fail(file: &str, e: impl std::fmt::Display) -> ! {
+    panic!("tables/{file}: {e}");
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    println!("cargo:rerun-if-changed=tables/{file}");
+    fs::read_to_string(dir.join(file)).unwrap_or_else(|e| fail(file, e))
+}
+
+/// `latn-2021` -> `Latn2021`.
+fn variant(id: &str) -> String {
+    id.split('-')
+        .map(|part| {
+            let mut cs = part.chars();
+            cs.next()
+                .map(|c| c.to_ascii_uppercase().to_string() + cs.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `latn-2021` -> `LATN_2021`.
+fn constant(id: &str) -> String {
+    id.replace('-', "_").to_ascii_uppercase()
+}
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let dir = root.join("tables");
+    println!("cargo:rerun-if-changed=tables");
+    println!("cargo:rerun-if-changed=src/table.rs");
+    let mut out = String::from("// DO NOT EDIT: generated from tables/*.tsv by build.rs.\n\n");
+
+    // Character classes.
+    let classes = table::parse_classes(&read(&dir, "classes.tsv")).unwrap_or_else(|e| fail("classes.tsv", e));
+    let class_members = |name: &str| classes.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone());
+    let mut map = phf_codegen::Map::new();
+    for (name, members) in &classes {
+        map.entry(name.as_str(), format!("{members:?}"));
+    }
+    writeln!(out, "/// Character classes of `tables/classes.tsv`: name -> members.").unwrap();
+    writeln!(
+        out,
+        "pub(crate) static CLASSES: phf::Map<&'static str, &'static str> = {};\n",
+        map.build()
+    )
+    .unwrap();
+
+    // Look-alikes.
+    let lookalikes =
+        table::parse_lookalikes(&read(&dir, "lookalikes.tsv")).unwrap_or_else(|e| fail("lookalikes.tsv", e));
+    let (mut to_latn, mut to_cyrl) = (phf_codegen::Map::new(), phf_codegen::Map::new());
+    let (mut seen_latn, mut seen_cyrl) = (BTreeSet::new(), BTreeSet::new());
+    for pair in &lookalikes {
+        if seen_latn.insert(pair.latn) {
+            to_cyrl.entry(pair.latn, format!("{:?}", pair.cyrl));
+        }
+        if pair.both && seen_cyrl.insert(pair.cyrl) {
+            to_latn.entry(pair.cyrl, format!("{:?}", pair.latn));
+        }
+    }
+    writeln!(
+        out,
+        "/// Latin look-alike -> Cyrillic letter (`tables/lookalikes.tsv`)."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static LOOKALIKE_TO_CYRL: phf::Map<char, char> = {};\n",
+        to_cyrl.build()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// Cyrillic look-alike -> Latin letter (`tables/lookalikes.tsv`, direction `both`)."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static LOOKALIKE_TO_LATN: phf::Map<char, char> = {};\n",
+        to_latn.build()
+    )
+    .unwrap();
+
+    // Schemes and their rule tables.
+    let schemes_text = read(&dir, "schemes.tsv");
+    let schemes = table::records(&schemes_text, &table::SCHEME_HEADER).unwrap_or_else(|e| fail("schemes.tsv", e));
+    let mut named_tables = BTreeSet::new();
+    let mut enum_src = String::new();
+    let mut info_src = String::new();
+    for (line, fields) in &schemes {
+        let (id, name, file, example, description) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            fail("schemes.tsv", format!("line {line}: bad scheme id {id:?}"));
+        }
+        let var = variant(id);
+        writeln!(
+            enum_src,
+            "    /// {name}: {description}.\n    ///\n    /// Id `{id}`.\n    {var},"
+        )
+        .unwrap();
+        let table_ref = if file.is_empty() {
+            "None".to_string()
+        } else {
+            named_tables.insert(file.to_string());
+            let text = read(&dir, file);
+            let is_class = |n: &str| class_members(n).is_some();
+            let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(file, e));
+            let compiled = table::compile(&rows);
+            let k = constant(id);
+            let mut rules = String::new();
+            for (to, cond) in &compiled.rules {
+                let members = |c: &Option<String>| c.as_deref().and_then(class_members).unwrap_or_default();
+                let flags = u8::from(cond.caps) | u8::from(cond.start) << 1 | u8::from(cond.end) << 2;
+                writeln!(
+                    rules,
+                    "    Rule {{ to: Cow::Borrowed({to:?}), when: When {{ flags: {flags}, after: {:?}, before: {:?} }} }},",
+                    members(&cond.after),
+                    members(&cond.before)
+                )
+                .unwrap();
+            }
+            let mut index = phf_codegen::Map::new();
+            for (key, start, len) in &compiled.index {
+                index.entry(key.as_str(), format!("({start}, {len})"));
+            }
+            writeln!(
+                out,
+                "static RULES_{k}: [Rule; {}] = [\n{rules}];\n",
+                compiled.rules.len()
+            )
+            .unwrap();
+            writeln!(
+                out,
+                "static INDEX_{k}: phf::Map<&'static str, (u32, u32)> = {};\n",
+                index.build()
+            )
+            .unwrap();
+            let dense: Vec<String> = compiled.dense.iter().map(|e| format!("{e:#x}")).collect();
+            writeln!(
+                out,
+                "static DENSE_{k}: [u64; {}] = [{}];\n",
+                dense.len(),
+                dense.join(", ")
+            )
+            .unwrap();
+            writeln!(
+                out,
+                "static TABLE_{k}: StaticTable = StaticTable {{ rules: &RULES_{k}, index: &INDEX_{k}, dense: &DENSE_{k}, max_key_chars: {} }};\n",
+                compiled.max_key_chars
+            )
+            .unwrap();
+            format!("Some(&TABLE_{k})")
+        };
+        writeln!(
+            info_src,
+            "    SchemeInfo {{ scheme: Scheme::{var}, id: {id:?}, name: {name:?}, description: {description:?}, example: {example:?}, table: {table_ref} }},"
+        )
+        .unwrap();
+    }
+    for entry in fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if file.starts_with("cyrl-") && file.ends_with(".tsv") && !named_tables.contains(&file) {
+            fail(&file, "no scheme in schemes.tsv names this table");
+        }
+    }
+    writeln!(
+        out,
+        "/// A conversion scheme: Kazakh Cyrillic or one of the Latin alphabets and romanizations.\n\
+         ///\n/// The ids (`Scheme::id`) are stable and shared by the library, the CLI and the WASM package.\n\
+         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum Scheme {{\n{enum_src}}}\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static SCHEMES: [SchemeInfo; {}] = [\n{info_src}];",
+        schemes.len()
+    )
+    .unwrap();
+
+    let dest = PathBuf::from(env::var("OUT_DIR").unwrap()).join("tables.rs");
+    fs::write(dest, out).unwrap();
+}

@@ -1,0 +1,155 @@
+//! Compiled rule tables: the data generated from `tables/` at build time, user overlays loaded
+//! at run time, and the lookup both share.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::table::{self, Row, DENSE_LEN, DENSE_RULES};
+
+/// Tag of a dense entry whose rules live in the user overlay.
+pub(crate) const DENSE_OVERLAY: u8 = 0x81;
+
+/// When a rule applies (compiled form of [`table::Condition`]).
+#[derive(Clone, Debug)]
+pub(crate) struct When {
+    /// Bit 0: `caps`, bit 1: `start`, bit 2: `end`.
+    pub(crate) flags: u8,
+    /// Members of the `after:` class, empty for none.
+    pub(crate) after: &'static str,
+    /// Members of the `before:` class, empty for none.
+    pub(crate) before: &'static str,
+}
+
+/// One rule: its replacement and when it applies.
+#[derive(Clone, Debug)]
+pub(crate) struct Rule {
+    pub(crate) to: Cow<'static, str>,
+    pub(crate) when: When,
+}
+
+/// A table compiled into the binary by `build.rs`.
+pub(crate) struct StaticTable {
+    pub(crate) rules: &'static [Rule],
+    pub(crate) index: &'static phf::Map<&'static str, (u32, u32)>,
+    pub(crate) dense: &'static [u64; DENSE_LEN],
+    pub(crate) max_key_chars: usize,
+}
+
+/// Static data about one scheme, from `tables/schemes.tsv`.
+pub(crate) struct SchemeInfo {
+    pub(crate) scheme: Scheme,
+    pub(crate) id: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) description: &'static str,
+    pub(crate) example: &'static str,
+    pub(crate) table: Option<&'static StaticTable>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/tables.rs"));
+
+/// Rules given at run time that replace the bundled rules of the same keys.
+#[derive(Debug)]
+pub(crate) struct Overlay {
+    rules: Vec<Rule>,
+    index: HashMap<String, (u32, u32)>,
+}
+
+/// The rule set of one conversion: a bundled table, optionally with a user overlay.
+#[derive(Clone)]
+pub(crate) struct RuleSet {
+    base: &'static StaticTable,
+    overlay: Option<Arc<Overlay>>,
+    dense: Cow<'static, [u64; DENSE_LEN]>,
+    max_key_chars: usize,
+}
+
+impl RuleSet {
+    /// The bundled rules of a table.
+    pub(crate) const fn new(base: &'static StaticTable) -> RuleSet {
+        RuleSet {
+            base,
+            overlay: None,
+            dense: Cow::Borrowed(base.dense),
+            max_key_chars: base.max_key_chars,
+        }
+    }
+
+    /// The bundled rules with `rows` replacing the rules of the keys they name. Class names in
+    /// the rows must exist in [`CLASSES`] (the parser checks this).
+    pub(crate) fn with_overlay(base: &'static StaticTable, rows: &[Row]) -> RuleSet {
+        let compiled = table::compile(rows);
+        let class =
+            |c: &Option<String>| -> &'static str { c.as_deref().and_then(|n| CLASSES.get(n).copied()).unwrap_or("") };
+        let rules: Vec<Rule> = compiled
+            .rules
+            .iter()
+            .map(|(to, cond)| Rule {
+                to: Cow::Owned(to.clone()),
+                when: When {
+                    flags: u8::from(cond.caps) | u8::from(cond.start) << 1 | u8::from(cond.end) << 2,
+                    after: class(&cond.after),
+                    before: class(&cond.before),
+                },
+            })
+            .collect();
+        let index: HashMap<String, (u32, u32)> = compiled.index.iter().map(|(k, s, l)| (k.clone(), (*s, *l))).collect();
+        let mut dense = *base.dense;
+        for (slot, entry) in compiled.dense.iter().enumerate() {
+            if *entry as u8 == table::DENSE_PASS {
+                continue;
+            }
+            // Every overlay key in the Cyrillic block goes through the overlay's rule list.
+            let ch = char::from_u32(table::DENSE_FIRST + slot as u32).unwrap_or('\0');
+            let mut buf = [0u8; 4];
+            let (start, len) = index.get(&*ch.encode_utf8(&mut buf)).copied().unwrap_or((0, 0));
+            dense[slot] = (table::pack_range(start, len) & !0xFF) | u64::from(DENSE_OVERLAY);
+        }
+        RuleSet {
+            base,
+            max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
+            overlay: Some(Arc::new(Overlay { rules, index })),
+            dense: Cow::Owned(dense),
+        }
+    }
+
+    /// The dense array of the Cyrillic block.
+    #[inline]
+    pub(crate) fn dense(&self) -> &[u64; DENSE_LEN] {
+        &self.dense
+    }
+
+    /// The rules of a dense entry tagged [`DENSE_RULES`] or [`DENSE_OVERLAY`].
+    #[inline]
+    pub(crate) fn dense_rules(&self, entry: u64) -> &[Rule] {
+        let (start, len) = table::unpack_range(entry);
+        let rules: &[Rule] = match (entry as u8, &self.overlay) {
+            (DENSE_OVERLAY, Some(o)) => &o.rules,
+            _ => self.base.rules,
+        };
+        rules.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// The rules of a key, if any (overlay first).
+    pub(crate) fn lookup(&self, key: &str) -> Option<&[Rule]> {
+        if let Some(o) = &self.overlay {
+            if let Some(&(s, l)) = o.index.get(key) {
+                return o.rules.get(s as usize..(s + l) as usize);
+            }
+        }
+        let &(s, l) = self.base.index.get(key)?;
+        self.base.rules.get(s as usize..(s + l) as usize)
+    }
+
+    /// The longest key, in characters.
+    #[inline]
+    pub(crate) fn max_key_chars(&self) -> usize {
+        self.max_key_chars
+    }
+}
+
+/// Whether a dense entry's tag means "look at the rules".
+#[inline]
+pub(crate) fn is_rules_tag(tag: u8) -> bool {
+    tag == DENSE_RULES || tag == DENSE_OVERLAY
+}

@@ -1,0 +1,242 @@
+//! Streaming conversion: an [`io::Write`] adapter and [`Transliterator::convert_reader`].
+//!
+//! Input is converted up to the last token boundary seen (normally the last whitespace) and the
+//! rest is kept for the next write, with one character of context on each side. The output is
+//! therefore the same as [`Transliterator::convert`] on the whole text, for every way of cutting
+//! the input into writes, including cuts inside a UTF-8 sequence.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+
+use crate::engine::last_boundary;
+use crate::html;
+use crate::translit::Transliterator;
+
+/// Size of the reads of [`Transliterator::convert_reader`].
+const READ_SIZE: usize = 64 * 1024;
+
+/// Input that is not UTF-8, at a byte offset from the start of the stream. It reaches callers
+/// as the payload of an [`io::Error`] of kind [`io::ErrorKind::InvalidData`].
+///
+/// ```
+/// use jazu::{InvalidUtf8, Scheme, Transliterator};
+/// let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021).unwrap();
+/// let err = t.convert_reader(&b"ok \xFF"[..], Vec::new()).unwrap_err();
+/// let bad = err.get_ref().and_then(|e| e.downcast_ref::<InvalidUtf8>()).unwrap();
+/// assert_eq!(bad.offset(), 3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidUtf8 {
+    offset: u64,
+}
+
+impl InvalidUtf8 {
+    /// Byte offset of the first byte that is not part of valid UTF-8.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+}
+
+impl fmt::Display for InvalidUtf8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid UTF-8 at byte offset {}", self.offset)
+    }
+}
+
+impl std::error::Error for InvalidUtf8 {}
+
+/// An [`io::Write`] adapter that converts the text written to it and writes the result to an
+/// inner writer. Call [`Writer::finish`] at the end: it converts what is still held back and
+/// reports input that ended inside a UTF-8 sequence. The inner writer is not flushed.
+///
+/// ```
+/// use std::io::Write;
+/// use jazu::{Scheme, Transliterator};
+///
+/// let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021)?;
+/// let mut w = t.writer(Vec::new());
+/// let bytes = "Қазақстан Республикасы".as_bytes();
+/// w.write_all(&bytes[..3])?; // ends inside a letter
+/// w.write_all(&bytes[3..])?;
+/// assert_eq!(String::from_utf8(w.finish()?).unwrap(), "Qazaqstan Respublikasy");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Writer<'t, W: Write> {
+    t: &'t Transliterator,
+    inner: W,
+    pending: Vec<u8>,
+    consumed: u64,
+    prev: Option<char>,
+    out: String,
+    html: html::State,
+    lossy: bool,
+}
+
+impl<W: Write> fmt::Debug for Writer<'_, W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Writer")
+            .field("pending", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'t, W: Write> Writer<'t, W> {
+    /// Replace invalid UTF-8 with U+FFFD instead of failing.
+    pub fn lossy(mut self, yes: bool) -> Self {
+        self.lossy = yes;
+        self
+    }
+
+    /// Number of input bytes converted and written so far.
+    pub fn bytes_in(&self) -> u64 {
+        self.consumed
+    }
+
+    /// The length of the valid UTF-8 prefix of `pending`, repairing or reporting invalid bytes.
+    fn valid_prefix(&mut self, last: bool) -> io::Result<usize> {
+        let mut from = 0;
+        loop {
+            match std::str::from_utf8(&self.pending[from..]) {
+                Ok(_) => return Ok(self.pending.len()),
+                Err(e) => {
+                    let at = from + e.valid_up_to();
+                    let bad = match e.error_len() {
+                        Some(n) => n,
+                        None if last => self.pending.len() - at,
+                        None => return Ok(at),
+                    };
+                    if !self.lossy {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            InvalidUtf8 {
+                                offset: self.consumed + at as u64,
+                            },
+                        ));
+                    }
+                    self.pending.splice(at..at + bad, "\u{FFFD}".bytes());
+                    from = at + 3;
+                }
+            }
+        }
+    }
+
+    fn process(&mut self, last: bool) -> io::Result<()> {
+        let valid = self.valid_prefix(last)?;
+        // The UTF-8 check above guarantees this succeeds.
+        let text =
+            std::str::from_utf8(&self.pending[..valid]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let cut = if last {
+            text.len()
+        } else {
+            match self.boundary(text) {
+                Some(c) => c,
+                None => return Ok(()),
+            }
+        };
+        let (head, tail) = text.split_at(cut);
+        let next = tail.chars().next();
+        self.out.clear();
+        let engine = self.t.engine();
+        let changed = if self.t.is_html() {
+            html::convert(&engine, &mut self.html, head, self.prev, next, &mut self.out)
+        } else {
+            engine.run(head, self.prev, next, &mut self.out)
+        };
+        let result = if changed {
+            self.inner.write_all(self.out.as_bytes())
+        } else {
+            self.inner.write_all(head.as_bytes())
+        };
+        result?;
+        self.prev = head.chars().next_back().or(self.prev);
+        self.consumed += cut as u64;
+        self.pending.drain(..cut);
+        Ok(())
+    }
+
+    /// Where the pending text may be cut.
+    fn boundary(&self, text: &str) -> Option<usize> {
+        if self.t.is_html() {
+            // Tags end tokens in HTML mode; prefer whitespace, then the end of a tag.
+            let b = text.as_bytes();
+            let ws = b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| p + 1);
+            let gt = b.iter().rposition(|&c| c == b'>').map(|p| p + 1);
+            return ws.or(gt).filter(|&p| p > 0 && p < b.len());
+        }
+        last_boundary(text)
+    }
+
+    /// Converts what is left, reports input that ended inside a UTF-8 sequence, and returns
+    /// the inner writer (not flushed).
+    ///
+    /// # Errors
+    /// Invalid UTF-8 (an [`InvalidUtf8`] payload) or an error of the inner writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.process(true)?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for Writer<'_, W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(data);
+        self.process(false)?;
+        Ok(data.len())
+    }
+
+    /// Flushes the inner writer; text held back for context stays held back.
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Transliterator {
+    /// An [`io::Write`] adapter that converts everything written to it into `inner`.
+    pub fn writer<W: Write>(&self, inner: W) -> Writer<'_, W> {
+        Writer {
+            t: self,
+            inner,
+            pending: Vec::new(),
+            consumed: 0,
+            prev: None,
+            out: String::new(),
+            html: html::State::default(),
+            lossy: false,
+        }
+    }
+
+    /// Converts everything `reader` yields into `writer`, in constant memory, and returns the
+    /// number of bytes read. An internal buffer is used, so `reader` needs no `BufReader`; the
+    /// writer is not flushed.
+    ///
+    /// # Errors
+    /// I/O errors of either side, and invalid UTF-8 as [`io::ErrorKind::InvalidData`] with an
+    /// [`InvalidUtf8`] payload that gives the byte offset.
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021)?;
+    /// let mut out = Vec::new();
+    /// let n = t.convert_reader("Алматы\r\nАстана\r\n".as_bytes(), &mut out)?;
+    /// assert_eq!(n, 26);
+    /// assert_eq!(out, b"Almaty\r\nAstana\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn convert_reader<R: Read, W: Write>(&self, mut reader: R, writer: W) -> io::Result<u64> {
+        let mut w = self.writer(writer);
+        let mut buf = vec![0u8; READ_SIZE];
+        let mut total = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            total += n as u64;
+            w.write_all(&buf[..n])?;
+        }
+        w.finish()?;
+        Ok(total)
+    }
+}

@@ -1,0 +1,317 @@
+//! [`Transliterator`] and its [`Builder`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::engine::{Engine, Flags};
+use crate::html;
+use crate::rules::{RuleSet, CLASSES};
+use crate::scheme::{Scheme, Source};
+use crate::table::{self, Row, TableError};
+
+/// A converter from one script to another.
+///
+/// Cheap to make (the bundled tables are static) and cheap to clone; share one across threads
+/// freely. Conversion never fails and never loses text: anything that is not a Kazakh Cyrillic
+/// letter passes through byte for byte, except that the input is put in Unicode NFC and
+/// look-alike letters from the wrong script inside a word are repaired.
+///
+/// ```
+/// use jazu::{Scheme, Transliterator};
+///
+/// let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021)?;
+/// assert_eq!(t.convert("Шымкент, 2025 ж."), "Şymkent, 2025 j.");
+/// // Text with nothing to convert comes back borrowed.
+/// assert!(matches!(t.convert("iPhone 15"), std::borrow::Cow::Borrowed(_)));
+/// # Ok::<(), jazu::BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct Transliterator {
+    from: Source,
+    to: Scheme,
+    rules: Option<RuleSet>,
+    flags: Flags,
+    html: bool,
+}
+
+impl fmt::Debug for Transliterator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transliterator")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("html", &self.html)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a [`Builder`] could not make a [`Transliterator`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    kind: BuildErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum BuildErrorKind {
+    Unsupported { from: Source, to: Scheme },
+    Table { name: String, error: TableError },
+    Map(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            BuildErrorKind::Unsupported { from, to } => write!(
+                f,
+                "conversion from {from} to {to} is not available: jazu converts Kazakh Cyrillic (or auto) \
+                 to every scheme, and normalizes text within one scheme"
+            ),
+            BuildErrorKind::Table { name, error } => write!(f, "{name}: {error}"),
+            BuildErrorKind::Map(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Options for a [`Transliterator`].
+///
+/// ```
+/// use jazu::{Scheme, Transliterator};
+///
+/// // Write Ц as "ts" instead of the default "s" of the 2021 table.
+/// let t = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021)
+///     .map("ц", "ts")
+///     .map("Ц", "Ts")
+///     .build()?;
+/// assert_eq!(t.convert("Цирк"), "Tsirk");
+/// # Ok::<(), jazu::BuildError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Builder {
+    from: Source,
+    to: Scheme,
+    rows: Vec<Row>,
+    error: Option<BuildError>,
+    flags: Flags,
+    html: bool,
+}
+
+impl Builder {
+    /// Replaces the bundled rules for `from` with one rule that writes `to`.
+    pub fn map(mut self, from: &str, to: &str) -> Builder {
+        self.push_row(from, to, "", "map");
+        self
+    }
+
+    fn push_row(&mut self, from: &str, to: &str, context: &str, name: &str) {
+        let is_class = |n: &str| CLASSES.contains_key(n);
+        let line = self.rows.len() + 1;
+        let mut text = table::RULE_HEADER.join("\t");
+        text.push('\n');
+        text.push_str(&[from, to, context, ""].join("\t"));
+        match table::parse_rules(&text, &is_class) {
+            Ok(mut rows) => self.add_rows(rows.drain(..).map(|r| Row { line, ..r }).collect(), name),
+            Err(e) => {
+                self.error.get_or_insert(BuildError {
+                    kind: BuildErrorKind::Map(format!("{name} {from:?} -> {to:?}: {}", e.message)),
+                });
+            }
+        }
+    }
+
+    fn add_rows(&mut self, rows: Vec<Row>, name: &str) {
+        for row in rows {
+            if let Some(i) = self
+                .rows
+                .iter()
+                .position(|r| r.from == row.from && r.condition == row.condition)
+            {
+                self.rows[i] = row;
+            } else if self.rows.len() > 100_000 {
+                self.error.get_or_insert(BuildError {
+                    kind: BuildErrorKind::Map(format!("{name}: more than 100000 rules")),
+                });
+            } else {
+                self.rows.push(row);
+            }
+        }
+    }
+
+    /// Replaces the bundled rules of every key that `tsv` names with the rows of `tsv`, a table
+    /// in the format of `tables/README.md` (header `from`, `to`, `context`, `note`, tab-separated). `name` is used in
+    /// error messages.
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let tsv = "from\tto\tcontext\tnote\nЧ\tCH\tcaps\t\nЧ\tÇ\t\t\nч\tç\t\t\n";
+    /// let t = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021).table("my.tsv", tsv).build()?;
+    /// assert_eq!(t.convert("Чай ЧАЙ"), "Çai CHAİ");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn table(mut self, name: &str, tsv: &str) -> Builder {
+        let is_class = |n: &str| CLASSES.contains_key(n);
+        match table::parse_rules(tsv, &is_class) {
+            Ok(rows) => self.add_rows(rows, name),
+            Err(error) => {
+                self.error.get_or_insert(BuildError {
+                    kind: BuildErrorKind::Table {
+                        name: name.to_string(),
+                        error,
+                    },
+                });
+            }
+        }
+        self
+    }
+
+    /// Adds a rule with a context (see `tables/README.md`), such as `caps` or `after:CLASS`.
+    pub fn map_when(mut self, from: &str, to: &str, context: &str) -> Builder {
+        self.push_row(from, to, context, "map");
+        self
+    }
+
+    /// HTML mode: tags, attribute values (except `alt` and `title`), comments and the contents
+    /// of `<code>`, `<pre>`, `<script>` and `<style>` are copied untouched. Off by default.
+    pub fn html(mut self, yes: bool) -> Builder {
+        self.html = yes;
+        self
+    }
+
+    /// Repair look-alike letters of the other script inside a word (`Аxios` with a Cyrillic А
+    /// becomes `Axios`; `мемлекеттiк` with a Latin i becomes `мемлекеттік`). On by default.
+    pub fn repair_lookalikes(mut self, yes: bool) -> Builder {
+        self.flags.repair = yes;
+        self
+    }
+
+    /// Copy URLs, e-mail addresses and @handles untouched. On by default.
+    pub fn protect_links(mut self, yes: bool) -> Builder {
+        self.flags.protect = yes;
+        self
+    }
+
+    /// Makes the transliterator.
+    ///
+    /// # Errors
+    /// When the pair of schemes is not supported, or a user table or rule is malformed.
+    pub fn build(self) -> Result<Transliterator, BuildError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let from_cyrillic = matches!(self.from, Source::Auto | Source::Scheme(Scheme::Cyrl));
+        let same = self.from == Source::Scheme(self.to);
+        if !from_cyrillic && !same {
+            return Err(BuildError {
+                kind: BuildErrorKind::Unsupported {
+                    from: self.from,
+                    to: self.to,
+                },
+            });
+        }
+        let rules = match (from_cyrillic, self.to.table()) {
+            (true, Some(base)) if self.rows.is_empty() => Some(RuleSet::new(base)),
+            (true, Some(base)) => Some(RuleSet::with_overlay(base, &self.rows)),
+            _ => None,
+        };
+        Ok(Transliterator {
+            from: self.from,
+            to: self.to,
+            rules,
+            flags: self.flags,
+            html: self.html,
+        })
+    }
+}
+
+impl Transliterator {
+    /// A transliterator with the default options.
+    ///
+    /// # Errors
+    /// When the pair is not supported: the source must be [`Scheme::Cyrl`] or [`Source::Auto`],
+    /// or the same scheme as the target (normalization only).
+    pub fn new(from: impl Into<Source>, to: Scheme) -> Result<Transliterator, BuildError> {
+        Transliterator::builder(from, to).build()
+    }
+
+    /// A builder for a transliterator with options.
+    pub fn builder(from: impl Into<Source>, to: Scheme) -> Builder {
+        Builder {
+            from: from.into(),
+            to,
+            rows: Vec::new(),
+            error: None,
+            flags: Flags {
+                repair: true,
+                protect: true,
+            },
+            html: false,
+        }
+    }
+
+    /// The source of this conversion.
+    pub fn from(&self) -> Source {
+        self.from
+    }
+
+    /// The target of this conversion.
+    pub fn to(&self) -> Scheme {
+        self.to
+    }
+
+    pub(crate) fn engine(&self) -> Engine<'_> {
+        Engine {
+            rules: self.rules.as_ref(),
+            flags: self.flags,
+        }
+    }
+
+    pub(crate) fn is_html(&self) -> bool {
+        self.html
+    }
+
+    /// Converts `text`; borrowed when nothing changes.
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::new(Scheme::Cyrl, Scheme::BgnPcgn)?;
+    /// assert_eq!(t.convert("ШЫМКЕНТ"), "SHYMKENT");
+    /// assert_eq!(t.convert("Шымкент"), "Shymkent");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    #[must_use]
+    pub fn convert<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = String::new();
+        if self.convert_part(text, None, None, &mut out) {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Converts `text`, appending the result to `out` (whose allocation is reused).
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2018)?;
+    /// let mut out = String::from("> ");
+    /// t.convert_into("Қазақстан", &mut out);
+    /// assert_eq!(out, "> Qazaqstan");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn convert_into(&self, text: &str, out: &mut String) {
+        if !self.convert_part(text, None, None, out) {
+            out.push_str(text);
+        }
+    }
+
+    /// Converts a part of a longer text that starts at a token boundary; `prev` and `next` are
+    /// the characters around it. Returns `false` (and leaves `out` alone) if nothing changes.
+    pub(crate) fn convert_part(&self, text: &str, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
+        let engine = self.engine();
+        if self.html {
+            html::convert(&engine, &mut html::State::default(), text, prev, next, out)
+        } else {
+            engine.run(text, prev, next, out)
+        }
+    }
+}
