@@ -86,16 +86,16 @@ fn token_end(text: &str, tok: usize, from: usize) -> usize {
     text.len()
 }
 
-/// The last position of `text`, other than 0 and `text.len()`, where a token starts when
+/// The last position of `text` after its start where a token starts when
 /// `text` itself starts a token; `None` if there is none. Converting `text[..p]` and `text[p..]`
 /// separately (with each other's edge characters as context) gives the same output as
 /// converting `text` at once.
 pub(crate) fn last_boundary(text: &str) -> Option<usize> {
     let b = text.as_bytes();
     if let Some(p) = b.iter().rposition(|&c| c < 0x80 && ASCII_CLASS[c as usize] == SPACE) {
-        if p + 1 < b.len() {
-            return Some(p + 1);
-        }
+        // Cutting right after whitespace is safe even at the very end: no rule of a letter
+        // looks past the whitespace that follows it.
+        return Some(p + 1);
     }
     // No usable ASCII whitespace: follow the token cuts from the start.
     let mut last = None;
