@@ -62,7 +62,7 @@
 //! - `cli`: the `jazu` binary (clap); library users do not need it.
 
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod engine;
 mod html;

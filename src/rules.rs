@@ -153,3 +153,16 @@ impl RuleSet {
 pub(crate) fn is_rules_tag(tag: u8) -> bool {
     tag == DENSE_RULES || tag == DENSE_OVERLAY
 }
+
+impl RuleSet {
+    /// Output bytes per input byte of the dense entries, rounded up (at least 1).
+    pub(crate) fn expansion(&self) -> usize {
+        let longest = self
+            .dense
+            .iter()
+            .map(|e| if (*e as u8) <= 7 { (*e as u8) as usize } else { 2 })
+            .max()
+            .unwrap_or(2);
+        longest.div_ceil(2).max(1)
+    }
+}

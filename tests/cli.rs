@@ -1,0 +1,461 @@
+//! Tests of the `jazu` command-line tool, run as a separate process.
+//!
+//! Expected strings are worked out by hand from the letter tables: in the 2021 alphabet
+//! А→A, Б→B, Е→E, З→Z, К→K, Қ→Q, Л→L, М→M, Н→N, П→P, Р→R, С→S, Т→T, У→U, Ы→Y, Ш→Ş, і→ı, и→i;
+//! in BGN/PCGN Ш→Sh.
+//!
+//! The binary needs the `cli` feature: `cargo test --all-features --test cli`.
+
+#![cfg(feature = "cli")]
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+fn jazu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_jazu"))
+}
+
+/// Runs `jazu` with `args`, feeding `stdin` from another thread.
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = jazu()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("jazu starts");
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        // jazu may stop reading early (usage errors); a closed pipe is fine here.
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("jazu runs");
+    feeder.join().unwrap();
+    output
+}
+
+/// An empty directory of its own for one test.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(test);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, content).unwrap();
+    path
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("output is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts exit status 2 and exactly one line `jazu: error: ...` on stderr; returns the line.
+fn one_error_line(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "one line expected: {err:?}");
+    assert!(err.starts_with("jazu: error: "), "{err:?}");
+    assert!(err.ends_with('\n'));
+    err
+}
+
+fn success(o: &Output) {
+    assert!(o.status.success(), "status {:?}, stderr: {}", o.status, stderr(o));
+    assert_eq!(stderr(o), "");
+}
+
+#[test]
+fn stdin_to_stdout_with_the_default_target() {
+    let o = run(&[], "Қазақстан\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Qazaqstan\n");
+}
+
+#[test]
+fn scheme_options() {
+    let o = run(&["-f", "cyrl", "-t", "bgn-pcgn"], "Шымкент\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Shymkent\n");
+    let o = run(&["--to", "latn-2021"], "Шымкент\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Şymkent\n");
+}
+
+#[test]
+fn files_in_order() {
+    let dir = temp_dir("files_in_order");
+    let a = write(&dir, "a.txt", "Алма\n");
+    let b = write(&dir, "b.txt", "Шымкент\n");
+    let o = run(&[arg(&b), arg(&a)], b"");
+    success(&o);
+    assert_eq!(stdout(&o), "Şymkent\nAlma\n");
+}
+
+#[test]
+fn dash_reads_stdin_among_files() {
+    let dir = temp_dir("dash_reads_stdin_among_files");
+    let a = write(&dir, "a.txt", "Алма\n");
+    let b = write(&dir, "b.txt", "Шымкент\n");
+    let o = run(&[arg(&a), "-", arg(&b)], "Тараз\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Alma\nTaraz\nŞymkent\n");
+}
+
+#[test]
+fn output_file() {
+    let dir = temp_dir("output_file");
+    let out = dir.join("out.txt");
+    let o = run(&["-o", arg(&out)], "Қазақстан\n".as_bytes());
+    success(&o);
+    assert_eq!(o.stdout, b"");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "Qazaqstan\n");
+}
+
+#[test]
+fn output_file_that_is_an_input_is_refused() {
+    let dir = temp_dir("output_file_that_is_an_input_is_refused");
+    let a = write(&dir, "a.txt", "Алма\n");
+    let o = run(&[arg(&a), "-o", arg(&a)], b"");
+    one_error_line(&o);
+    assert_eq!(fs::read_to_string(&a).unwrap(), "Алма\n");
+}
+
+#[test]
+fn in_place_replaces_the_content() {
+    let dir = temp_dir("in_place_replaces_the_content");
+    let a = write(&dir, "a.txt", "Қазақстан\nАлма\n");
+    let b = write(&dir, "b.txt", "Шымкент\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&a, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let o = run(&["-i", arg(&a), arg(&b)], b"");
+    success(&o);
+    assert_eq!(o.stdout, b"");
+    assert_eq!(fs::read_to_string(&a).unwrap(), "Qazaqstan\nAlma\n");
+    assert_eq!(fs::read_to_string(&b).unwrap(), "Şymkent\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+    let mut names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["a.txt", "b.txt"]);
+}
+
+#[test]
+fn failed_in_place_leaves_the_original_and_no_temporary_file() {
+    let dir = temp_dir("failed_in_place_leaves_the_original");
+    // Enough text before the bad byte that some converted output reaches the temporary file.
+    let mut content = "Қазақстан Республикасы\n".repeat(10_000).into_bytes();
+    content.extend_from_slice(b"\xFF end\n");
+    let bad = write(&dir, "bad.txt", &content);
+    let good = write(&dir, "good.txt", "Алма\n");
+    let o = run(&["--in-place", arg(&bad), arg(&good)], b"");
+    let err = one_error_line(&o);
+    assert!(err.contains("bad.txt"), "{err}");
+    assert_eq!(fs::read(&bad).unwrap(), content);
+    // The other file is still converted.
+    assert_eq!(fs::read_to_string(&good).unwrap(), "Alma\n");
+    let mut names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["bad.txt", "good.txt"]);
+}
+
+#[test]
+fn in_place_usage_errors() {
+    let dir = temp_dir("in_place_usage_errors");
+    let a = write(&dir, "a.txt", "Алма\n");
+    for args in [
+        vec!["--in-place"],
+        vec!["--in-place", "-"],
+        vec!["--in-place", arg(&a), "-o", "out.txt"],
+    ] {
+        let o = run(&args, b"");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(!o.stderr.is_empty(), "{args:?}");
+        assert_eq!(o.stdout, b"", "{args:?}");
+    }
+    assert_eq!(fs::read_to_string(&a).unwrap(), "Алма\n");
+}
+
+#[test]
+fn list_names_every_scheme_with_an_example() {
+    let o = run(&["--list"], b"");
+    success(&o);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), jazu::Scheme::all().count());
+    for (scheme, line) in jazu::Scheme::all().zip(&lines) {
+        assert!(line.starts_with(&format!("{} ", scheme.id())), "{line}");
+        assert!(line.contains(scheme.description()), "{line}");
+        assert!(line.contains(&format!("{} → ", scheme.example())), "{line}");
+    }
+    let line = |id: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line("latn-2021").contains("Шымкент → Şymkent"));
+    assert!(line("bgn-pcgn").contains("Шымкент → Shymkent"));
+    // Aligned: the examples start in the same column.
+    let columns: Vec<usize> = lines
+        .iter()
+        .map(|l| l.chars().position(|c| c == '→').unwrap())
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{out}");
+}
+
+#[test]
+fn unknown_scheme_lists_the_valid_ids() {
+    for flag in ["--to", "--from"] {
+        let o = run(&[flag, "klingon"], "Алма\n".as_bytes());
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(o.stdout, b"");
+        let err = stderr(&o);
+        assert!(err.contains("klingon"), "{err}");
+        for scheme in jazu::Scheme::all() {
+            assert!(err.contains(scheme.id()), "{} missing from {err}", scheme.id());
+        }
+    }
+}
+
+#[test]
+fn unsupported_pair() {
+    let o = run(&["--from", "latn-2021", "--to", "cyrl"], "Almaty\n".as_bytes());
+    let err = one_error_line(&o);
+    assert!(err.contains("latn-2021") && err.contains("cyrl"), "{err}");
+    assert_eq!(o.stdout, b"");
+}
+
+#[test]
+fn invalid_utf8_names_the_file_and_the_offset() {
+    let dir = temp_dir("invalid_utf8_names_the_file_and_the_offset");
+    // "Ал" is 4 bytes, the space one more: the bad byte is at offset 5.
+    let x = write(&dir, "x.txt", b"\xD0\x90\xD0\xBB \xFF\n");
+    let o = run(&[arg(&x)], b"");
+    let err = one_error_line(&o);
+    assert_eq!(
+        err,
+        format!(
+            "jazu: error: {}: invalid UTF-8 at byte offset 5 (use --lossy to replace it)\n",
+            arg(&x)
+        )
+    );
+    let o = run(&[], b"ok\n\xC3");
+    let err = one_error_line(&o);
+    assert_eq!(
+        err,
+        "jazu: error: <stdin>: invalid UTF-8 at byte offset 3 (use --lossy to replace it)\n"
+    );
+}
+
+#[test]
+fn invalid_utf8_offset_counts_from_the_start_of_a_large_file() {
+    let dir = temp_dir("invalid_utf8_offset_counts_from_the_start_of_a_large_file");
+    // Past several 64 KiB reads; each line is 4 + 1 = 5 bytes.
+    let mut content = "Ал\n".repeat(100_000).into_bytes();
+    let offset = content.len();
+    content.extend_from_slice(b"\xFE\n");
+    let x = write(&dir, "x.txt", &content);
+    let o = run(&[arg(&x)], b"");
+    let err = one_error_line(&o);
+    assert!(
+        err.contains(&format!("x.txt: invalid UTF-8 at byte offset {offset} ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn lossy_replaces_invalid_utf8() {
+    let o = run(&["--lossy"], b"\xD0\x90\xD0\xBB \xFF\n");
+    success(&o);
+    assert_eq!(stdout(&o), "Al \u{FFFD}\n");
+}
+
+#[test]
+fn missing_file_among_two() {
+    let dir = temp_dir("missing_file_among_two");
+    let b = write(&dir, "b.txt", "Шымкент\n");
+    let missing = dir.join("missing.txt");
+    let o = run(&[arg(&missing), arg(&b)], b"");
+    let err = one_error_line(&o);
+    assert!(err.contains("missing.txt"), "{err}");
+    assert_eq!(stdout(&o), "Şymkent\n");
+}
+
+#[test]
+fn directory_among_files() {
+    let dir = temp_dir("directory_among_files");
+    let a = write(&dir, "a.txt", "Алма\n");
+    let sub = dir.join("sub");
+    fs::create_dir(&sub).unwrap();
+    let o = run(&[arg(&sub), arg(&a)], b"");
+    let err = one_error_line(&o);
+    assert!(err.contains("sub"), "{err}");
+    assert_eq!(stdout(&o), "Alma\n");
+}
+
+#[test]
+fn crlf_is_kept() {
+    let o = run(&[], "Алма\r\nТараз\r\n\r\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Alma\r\nTaraz\r\n\r\n");
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let dir = temp_dir("closed_stdout_ends_quietly");
+    let line = "Қазақстан Республикасы\n";
+    let big = write(&dir, "big.txt", line.repeat(20_000_000 / line.len()));
+    let mut child = jazu()
+        .arg(arg(&big))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdout.take().unwrap();
+    let mut head = [0u8; 22];
+    pipe.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"Qazaqstan Respublikasy");
+    drop(pipe);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(stderr(&o), "");
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn completions() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["--completions", shell], b"");
+        success(&o);
+        assert!(stdout(&o).contains("jazu"), "{shell}");
+    }
+    let o = run(&["--completions", "bash"], b"");
+    // The scheme ids are offered for --to.
+    assert!(stdout(&o).contains("latn-2018"));
+}
+
+#[test]
+fn html_mode_leaves_attributes_alone() {
+    let page = "<a href=\"Алматы\">Алматы</a>\n";
+    let o = run(&["--html"], page.as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "<a href=\"Алматы\">Almaty</a>\n");
+}
+
+#[test]
+fn map_overrides_a_rule() {
+    // The 2021 table writes Ц as S and Ш as Ş.
+    let o = run(&["--map", "Ц=Ts"], "Цирк\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Tsirk\n");
+    // A context rule and a default for the same key: all caps, and otherwise.
+    let o = run(&["--map", "Ш=SH;caps", "--map", "Ш=Sh"], "ШЫМКЕНТ Шымкент\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "SHYMKENT Shymkent\n");
+    let o = run(&["--map", "Ш=SH;nonsense"], "Шымкент\n".as_bytes());
+    one_error_line(&o);
+    let o = run(&["--map", "Ш"], "Шымкент\n".as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn table_file() {
+    let dir = temp_dir("table_file");
+    let table = write(&dir, "my.tsv", "from\tto\tcontext\tnote\nЦ\tC\t\t\nц\tc\t\t\n");
+    let o = run(&["--table", arg(&table)], "Цирк\n".as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "Cirk\n");
+    let broken = write(&dir, "broken.tsv", "Ц\tC\n");
+    let o = run(&["--table", arg(&broken)], "Цирк\n".as_bytes());
+    let err = one_error_line(&o);
+    assert!(err.contains("broken.tsv"), "{err}");
+    let o = run(&["--table", arg(&dir.join("missing.tsv"))], "Цирк\n".as_bytes());
+    one_error_line(&o);
+}
+
+#[test]
+fn no_repair() {
+    // A Latin i inside a Cyrillic word: repaired to і (2021: ı), or kept as it is.
+    let word = "мемлекеттiк\n";
+    let o = run(&[], word.as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "memlekettık\n");
+    let o = run(&["--no-repair"], word.as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "memlekettik\n");
+}
+
+#[test]
+fn no_protect() {
+    let text = "https://kk.wikipedia.org/wiki/Алматы\n";
+    let o = run(&[], text.as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), text);
+    let o = run(&["--no-protect"], text.as_bytes());
+    success(&o);
+    assert_eq!(stdout(&o), "https://kk.wikipedia.org/wiki/Almaty\n");
+}
+
+#[test]
+fn help_documents_several_files_and_exit_status() {
+    let o = run(&["--help"], b"");
+    success(&o);
+    let help = stdout(&o);
+    assert!(help.contains("Exit status"), "{help}");
+    assert!(help.contains("goes on with the others"), "{help}");
+    let o = run(&["--version"], b"");
+    success(&o);
+    assert!(stdout(&o).starts_with("jazu "));
+}
+
+#[test]
+fn stdin_lines_come_out_as_they_arrive() {
+    let mut child = jazu()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = child.stdout.take().unwrap();
+    input.write_all("Алма\n".as_bytes()).unwrap();
+    input.flush().unwrap();
+    // stdin stays open: the line must come out before the end of the input.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = [0u8; 5];
+        let got = output.read_exact(&mut line).map(|()| line);
+        let _ = tx.send(got);
+    });
+    let got = rx.recv_timeout(std::time::Duration::from_secs(20));
+    if got.is_err() {
+        let _ = child.kill();
+    }
+    drop(input);
+    reader.join().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(&got.expect("no output before the end of the input").unwrap(), b"Alma\n");
+    assert!(status.success());
+}
