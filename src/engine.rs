@@ -1,24 +1,29 @@
 //! The conversion loop.
 //!
-//! Text is cut into *tokens*: runs of characters between whitespace, and no longer than
-//! [`MAX_TOKEN`] bytes (a longer run is cut before the first safe character after that length).
-//! Most tokens are plain Kazakh words: they go through the fast loop, one Cyrillic letter per
-//! step, with a dense array indexed by the two UTF-8 bytes of the letter. A token that holds a
-//! Latin letter, `@`, a character that is not in NFC, or another script's letter takes the token
-//! path instead: protected tokens (URLs, e-mails, handles) are copied, the token is normalized to
-//! NFC, look-alike letters from the other script are repaired, and then it is converted letter by
-//! letter. Rules look at one character on each side, so a token boundary is also a safe point for
-//! streaming: see [`last_boundary`].
+//! Text is cut into *tokens*: runs of characters between whitespace. Most tokens are plain
+//! Kazakh words: they go through the fast loop, up to four Cyrillic letters per step, with a
+//! dense array indexed by the two UTF-8 bytes of a letter. A token that holds a Latin letter,
+//! `@`, a character that is not in NFC, or another script's letter takes the token path instead:
+//! it is put in NFC, protected tokens (URLs, e-mails, handles) are kept, look-alike letters from
+//! the other script are repaired, and then it is converted letter by letter.
+//!
+//! A *long* token (more than [`MAX_TOKEN`] characters other than combining marks, a measure
+//! that NFC does not change) gets no protection or repair, only NFC and letter conversion; so it
+//! can be cut at any safe character and converted piece by piece. Rules look at one character on
+//! each side. Together this makes the output of a stream independent of how it is cut: see
+//! [`last_boundary`].
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::normalize::{Change, Repair};
 use crate::rules::{is_rules_tag, Rule, RuleSet, When, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
 use crate::table::{DENSE_LEN, DENSE_PASS};
 
-/// Longest token, in bytes, before a run without whitespace is cut.
+/// Longest token, in characters other than combining marks, that gets protection and repair.
 pub(crate) const MAX_TOKEN: usize = 1024;
 
 /// Dense array used when there is no rule table (Cyrillic to Cyrillic).
@@ -57,6 +62,17 @@ pub(crate) struct Flags {
 pub(crate) struct Engine<'a> {
     pub(crate) rules: Option<&'a RuleSet>,
     pub(crate) flags: Flags,
+    /// Where to record repairs (NFC, look-alike letters), if anywhere.
+    pub(crate) log: Option<&'a RefCell<ChangeLog>>,
+}
+
+/// Repairs recorded during a conversion, with offsets from the start of the whole input.
+#[derive(Debug, Default)]
+pub(crate) struct ChangeLog {
+    /// Offset of the text being converted now within the whole input.
+    pub(crate) base: usize,
+    /// The repairs so far.
+    pub(crate) changes: Vec<Change>,
 }
 
 /// Whether a token may be cut before byte `i` (a character that starts a new NFC segment and
@@ -70,51 +86,46 @@ fn is_safe_start(b: &[u8], i: usize) -> bool {
     }
 }
 
-/// The end of the token that starts at `tok`, scanning from `from` (which lies inside it).
-fn token_end(text: &str, tok: usize, from: usize) -> usize {
-    let b = text.as_bytes();
-    let limit = tok + MAX_TOKEN;
-    let mut j = from;
-    let mut first = true;
-    for c in text[from..].chars() {
-        if !first && ((j >= limit && is_safe_start(b, j)) || c.is_whitespace()) {
-            return j;
-        }
-        first = false;
-        j += c.len_utf8();
-    }
-    text.len()
+/// The end of the token that holds `from`: the next whitespace.
+fn token_end(text: &str, from: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .find(|&(_, c)| is_break(c))
+        .map_or(text.len(), |(j, _)| from + j)
 }
 
-/// The last position of `text` after its start where a token starts when
-/// `text` itself starts a token; `None` if there is none. Converting `text[..p]` and `text[p..]`
-/// separately (with each other's edge characters as context) gives the same output as
-/// converting `text` at once.
-pub(crate) fn last_boundary(text: &str) -> Option<usize> {
+/// Whether a token is long: more than [`MAX_TOKEN`] characters other than combining marks.
+pub(crate) fn is_long(token: &str) -> bool {
+    token
+        .chars()
+        .filter(|&c| !is_combining_mark(c))
+        .nth(MAX_TOKEN)
+        .is_some()
+}
+
+/// Where a stream may cut `text`, which starts a token (or continues a long token when
+/// `in_long` is set): after its last ASCII whitespace, or inside a long token before its last
+/// safe character. Returns the cut and whether it falls inside a long token. Converting the two
+/// sides separately, each with the other's edge character as context, gives the same output as
+/// converting `text` whole.
+pub(crate) fn last_boundary(text: &str, in_long: bool) -> Option<(usize, bool)> {
     let b = text.as_bytes();
-    if let Some(p) = b.iter().rposition(|&c| c < 0x80 && ASCII_CLASS[c as usize] == SPACE) {
-        // Cutting right after whitespace is safe even at the very end: no rule of a letter
-        // looks past the whitespace that follows it.
-        return Some(p + 1);
-    }
-    // No usable ASCII whitespace: follow the token cuts from the start.
-    let mut last = None;
-    let mut tok = 0;
-    let mut j = 0;
-    for c in text.chars() {
-        if j > tok && ((j >= tok + MAX_TOKEN && is_safe_start(b, j)) || c.is_whitespace()) {
-            tok = j;
-            last = Some(j);
+    let ws = b.iter().rposition(|&c| c < 0x80 && ASCII_CLASS[c as usize] == SPACE);
+    let token_start = ws.map_or(0, |p| p + 1);
+    let token = &text[token_start..];
+    if (in_long && ws.is_none()) || is_long(token) {
+        if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| is_safe_start(b, p)) {
+            return Some((p, true));
         }
-        if c.is_whitespace() {
-            tok = j + c.len_utf8();
-            if tok < b.len() {
-                last = Some(tok);
-            }
-        }
-        j += c.len_utf8();
     }
-    last.filter(|&p| p > 0 && p < b.len())
+    ws.map(|p| (p + 1, false))
+}
+
+/// Whether `c` ends a token: whitespace. (The few whitespace characters that NFC changes, such
+/// as U+2000 EN QUAD, become other whitespace characters.)
+#[inline]
+fn is_break(c: char) -> bool {
+    c.is_whitespace()
 }
 
 #[inline]
@@ -278,6 +289,106 @@ fn repair_word(word: &str) -> Option<String> {
     (fixed != word).then_some(fixed)
 }
 
+/// Stores 8 bytes at `out[o..o + 8]`; the caller has checked that they fit.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn put8(out: &mut [u8], o: usize, v: u64) {
+    debug_assert!(o + 8 <= out.len());
+    // SAFETY: `fast_run` only calls this with `o + 32 <= out.len()` (quad loop) or
+    // `o + 64 <= out.len()` (single letter), both checked just before.
+    unsafe { out.as_mut_ptr().add(o).cast::<u64>().write_unaligned(v.to_le()) }
+}
+
+/// Loads 8 bytes from `b[i..i + 8]`; the caller has checked that they exist.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn get8(b: &[u8], i: usize) -> u64 {
+    debug_assert!(i + 8 <= b.len());
+    // SAFETY: `fast_run` only calls this with `i + 8 <= end <= b.len()`, checked just before.
+    u64::from_le(unsafe { b.as_ptr().add(i).cast::<u64>().read_unaligned() })
+}
+
+/// Where the fast loop stopped.
+struct FastStop {
+    /// Next input byte.
+    i: usize,
+    /// Output length.
+    o: usize,
+    /// Whether a letter was converted.
+    converted: bool,
+    /// Start of the current token and the output length there.
+    tok: (usize, usize),
+}
+
+/// The fast loop. Converts `b[i..]` into `out[o..]` as long as it meets only Cyrillic letters
+/// whose table output is plain (packed in the dense entry) and ASCII bytes that are neither
+/// letters nor `@`, four letters per step where it can, keeping track of where tokens start
+/// (after whitespace). Stops before anything else, or when fewer than 64 bytes of `out` are
+/// left.
+#[inline(never)]
+fn fast_run(
+    b: &[u8],
+    mut i: usize,
+    dense: &[u64; DENSE_LEN],
+    out: &mut [u8],
+    mut o: usize,
+    mut tok: (usize, usize),
+) -> FastStop {
+    let end = b.len();
+    let mut converted = false;
+    while o + 64 <= out.len() {
+        while i + 8 <= end && o + 32 <= out.len() {
+            let w = get8(b, i);
+            if w & 0x00FC_00FC_00FC_00FC != 0x00D0_00D0_00D0_00D0 {
+                break;
+            }
+            let slot = |k: u32| -> usize { ((((w >> k) & 3) << 6) | ((w >> (k + 8)) & 0x3F)) as usize };
+            let e = [dense[slot(0)], dense[slot(16)], dense[slot(32)], dense[slot(48)]];
+            if (e[0] as u8 | e[1] as u8 | e[2] as u8 | e[3] as u8) > 7 {
+                break;
+            }
+            for entry in e {
+                put8(out, o, entry >> 8);
+                o += (entry as u8) as usize;
+            }
+            converted = true;
+            i += 8;
+        }
+        if i + 2 > end {
+            break;
+        }
+        let (c0, c1) = (b[i], b[i + 1]);
+        if c0 & 0xFC == 0xD0 {
+            let entry = dense[(((c0 & 3) as usize) << 6) | (c1 & 0x3F) as usize];
+            if entry as u8 > 7 {
+                break;
+            }
+            put8(out, o, entry >> 8);
+            o += (entry as u8) as usize;
+            converted = true;
+            i += 2;
+        } else if c0 < 0x80 {
+            match ASCII_CLASS[c0 as usize] {
+                PLAIN => {
+                    out[o] = c0;
+                    o += 1;
+                    i += 1;
+                }
+                SPACE => {
+                    out[o] = c0;
+                    o += 1;
+                    i += 1;
+                    tok = (i, o);
+                }
+                _ => break,
+            }
+        } else {
+            break;
+        }
+    }
+    FastStop { i, o, converted, tok }
+}
+
 impl Engine<'_> {
     #[inline]
     fn dense(&self) -> &[u64; DENSE_LEN] {
@@ -285,6 +396,7 @@ impl Engine<'_> {
     }
 
     /// The output and byte length of the longest key matching at `i`, if a rule applies.
+    #[inline(never)]
     fn match_at<'r>(
         &'r self,
         text: &str,
@@ -341,38 +453,66 @@ impl Engine<'_> {
     }
 
     /// The token path: protection, NFC, look-alike repair, then letter-by-letter conversion.
-    pub(crate) fn convert_token<'t>(&self, token: &'t str, prev: Option<char>, next: Option<char>) -> Cow<'t, str> {
-        if self.flags.protect && is_protected(token) {
-            return Cow::Borrowed(token);
-        }
+    #[inline(never)]
+    pub(crate) fn convert_token<'t>(
+        &self,
+        token: &'t str,
+        at: usize,
+        prev: Option<char>,
+        next: Option<char>,
+    ) -> Cow<'t, str> {
         let nfc: Cow<'t, str> = if is_nfc_quick(token.chars()) == IsNormalized::Yes {
             Cow::Borrowed(token)
         } else {
-            Cow::Owned(token.nfc().collect())
+            let normalized: String = token.nfc().collect();
+            if normalized == token {
+                Cow::Borrowed(token)
+            } else {
+                Cow::Owned(normalized)
+            }
         };
+        // URLs, e-mail addresses and handles are only put in NFC.
+        if self.flags.protect && is_protected(&nfc) {
+            return nfc;
+        }
+        let nfc_changed = matches!(nfc, Cow::Owned(_));
         let repaired: Cow<'t, str> = match (self.flags.repair, nfc) {
             (true, Cow::Borrowed(t)) => repair_mixed(t),
             (true, Cow::Owned(t)) => Cow::Owned(repair_mixed(&t).into_owned()),
             (false, n) => n,
         };
+        if let (Some(log), Cow::Owned(after)) = (self.log, &repaired) {
+            let mut log = log.borrow_mut();
+            let repair = if nfc_changed && after.nfc().eq(token.nfc()) {
+                Repair::Nfc
+            } else {
+                Repair::Lookalike
+            };
+            let offset = log.base + at;
+            log.changes.push(Change::new(offset, token, after, repair));
+        }
         let converted = match repaired {
             Cow::Borrowed(t) => self.convert_letters(t, prev, next),
             Cow::Owned(t) => Cow::Owned(self.convert_letters(&t, prev, next).into_owned()),
         };
-        // An output letter can compose with a combining mark that followed the input letter.
-        match converted {
-            Cow::Owned(t) if t.chars().any(is_combining_mark) => Cow::Owned(t.nfc().collect()),
-            c => c,
-        }
+        recompose(converted)
     }
 
     /// Converts `text`, whose neighbours outside it are `prev` and `next`, appending to `out`.
-    /// `text` must start at a token boundary. Returns `false`, with `out` untouched, when the
-    /// conversion leaves the text as it is.
-    pub(crate) fn run(&self, text: &str, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
+    /// `text` must start a token, or continue a long token if `long.0` is set; `long.1` says that
+    /// its last token goes on, inside a long token, after `text`. Returns `false`, with `out`
+    /// untouched, when the conversion leaves the text as it is.
+    pub(crate) fn run(
+        &self,
+        text: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        long: (bool, bool),
+        out: &mut String,
+    ) -> bool {
         let base = out.len();
         let mut sink = Sink::new(std::mem::take(out), text.len(), self.expansion());
-        let changed = self.run_into(text, prev, next, &mut sink);
+        let changed = self.run_into(text, prev, next, long, &mut sink);
         *out = sink.finish();
         if !changed {
             out.truncate(base);
@@ -385,7 +525,14 @@ impl Engine<'_> {
         self.rules.map_or(1, RuleSet::expansion)
     }
 
-    fn run_into(&self, text: &str, prev: Option<char>, next: Option<char>, sink: &mut Sink) -> bool {
+    fn run_into(
+        &self,
+        text: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        long: (bool, bool),
+        sink: &mut Sink,
+    ) -> bool {
         let b = text.as_bytes();
         let n = b.len();
         let dense = self.dense();
@@ -394,58 +541,31 @@ impl Engine<'_> {
         let mut tok = 0; // start of the current token
         let mut tok_out = sink.len(); // output length when the token started
         let mut tok_changed = false; // `changed` when the token started
-        let mut tok_limit = MAX_TOKEN;
 
         while i < n {
-            // Two Cyrillic letters per step while both have a plain table output and the token
-            // cannot reach its length limit.
-            let fast_end = n.min(tok_limit);
-            while i + 8 <= fast_end {
-                let Some(quad) = b.get(i..i + 8) else { break };
-                let w = u64::from_le_bytes(quad.try_into().unwrap_or([0; 8]));
-                if w & 0x00FC_00FC_00FC_00FC != 0x00D0_00D0_00D0_00D0 {
+            // The fast loop: Cyrillic letters with a plain table output and ASCII spaces and
+            // punctuation, until anything else.
+            loop {
+                sink.ensure(64);
+                let stop = fast_run(b, i, dense, &mut sink.buf, sink.len, (tok, tok_out));
+                changed |= stop.converted;
+                if stop.tok.0 != tok {
+                    (tok, tok_out) = stop.tok;
+                    tok_changed = changed;
+                }
+                let progressed = stop.i != i;
+                i = stop.i;
+                sink.len = stop.o;
+                if !progressed || sink.buf.len() - sink.len >= 64 {
                     break;
                 }
-                let slot = |k: u32| -> usize { ((((w >> k) & 3) << 6) | ((w >> (k + 8)) & 0x3F)) as usize };
-                let e = [dense[slot(0)], dense[slot(16)], dense[slot(32)], dense[slot(48)]];
-                if (e[0] as u8 | e[1] as u8 | e[2] as u8 | e[3] as u8) > 7 {
-                    break;
-                }
-                sink.push_four_packed(e);
-                changed = true;
-                i += 8;
-            }
-            while i + 4 <= fast_end {
-                let Some(&[l1, t1, l2, t2]) = b.get(i..i + 4) else {
-                    break;
-                };
-                if (l1 & 0xFC) != 0xD0 || (l2 & 0xFC) != 0xD0 {
-                    break;
-                }
-                let e1 = dense[(((l1 & 3) as usize) << 6) | (t1 & 0x3F) as usize];
-                let e2 = dense[(((l2 & 3) as usize) << 6) | (t2 & 0x3F) as usize];
-                if (e1 as u8 | e2 as u8) > 7 {
-                    break;
-                }
-                sink.push_two_packed(e1, e2);
-                changed = true;
-                i += 4;
             }
             if i >= n {
                 break;
             }
             let c0 = b[i];
-            if (0xD0..=0xD3).contains(&c0) && i + 1 < n {
-                if i >= tok_limit {
-                    // A Cyrillic-block letter other than a combining mark is a safe start.
-                    if is_safe_start(b, i) {
-                        tok = i;
-                        tok_out = sink.len();
-                        tok_changed = changed;
-                        tok_limit = i + MAX_TOKEN;
-                    }
-                }
-                let entry = dense[(((c0 - 0xD0) as usize) << 6) | (b[i + 1] & 0x3F) as usize];
+            if c0 & 0xFC == 0xD0 && i + 1 < n {
+                let entry = dense[(((c0 & 3) as usize) << 6) | (b[i + 1] & 0x3F) as usize];
                 let tag = entry as u8;
                 if tag <= 7 {
                     sink.push_packed(entry);
@@ -475,46 +595,37 @@ impl Engine<'_> {
                         i += len;
                     }
                     None => {
-                        sink.push_bytes(&b[i..i + 2]);
+                        sink.push_pair([c0, b[i + 1]]);
                         i += 2;
                     }
                 }
                 continue;
             }
-            if i >= tok_limit && is_safe_start(b, i) {
-                tok = i;
-                tok_out = sink.len();
-                tok_changed = changed;
-                tok_limit = i + MAX_TOKEN;
-            }
-            if c0 < 0x80 {
-                match ASCII_CLASS[c0 as usize] {
-                    PLAIN => {
-                        sink.push_byte(c0);
-                        i += 1;
-                        continue;
-                    }
-                    SPACE => {
-                        sink.push_byte(c0);
-                        i += 1;
-                        tok = i;
-                        tok_out = sink.len();
-                        tok_changed = changed;
-                        tok_limit = i + MAX_TOKEN;
-                        continue;
-                    }
-                    _ => {}
+            if c0 < 0x80 && ASCII_CLASS[c0 as usize] != WORDY {
+                sink.push_byte(c0);
+                i += 1;
+                if ASCII_CLASS[c0 as usize] == SPACE {
+                    tok = i;
+                    tok_out = sink.len();
+                    tok_changed = changed;
                 }
-            } else {
+                continue;
+            }
+            if c0 >= 0x80 {
                 let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
                 let len = c.len_utf8();
-                if c.is_whitespace() {
-                    sink.push_bytes(&b[i..i + len]);
+                if is_break(c) {
+                    if is_nfc_char(c) {
+                        sink.push_bytes(&b[i..i + len]);
+                    } else {
+                        let nfc: String = std::iter::once(c).nfc().collect();
+                        sink.push_str(&nfc);
+                        changed = true;
+                    }
                     i += len;
                     tok = i;
                     tok_out = sink.len();
                     tok_changed = changed;
-                    tok_limit = i + MAX_TOKEN;
                     continue;
                 }
                 if !(c.is_alphabetic() || is_combining_mark(c) || !is_nfc_char(c)) {
@@ -523,15 +634,47 @@ impl Engine<'_> {
                     continue;
                 }
             }
-            // The token path, for the whole token around `i`.
-            let end = token_end(text, tok, i);
-            let converted = self.convert_token(&text[tok..end], char_before(text, tok, prev), char_at(text, end, next));
+            // The token path, for the whole token around `i` (an ASCII letter or `@`, a letter
+            // of another script, a combining mark, a character not in NFC).
+            let end = token_end(text, i);
+            let token = &text[tok..end];
+            let (before, after) = (char_before(text, tok, prev), char_at(text, end, next));
+            let converted = if (long.0 && tok == 0) || (long.1 && end == n) || is_long(token) {
+                self.convert_long(token, before, after)
+            } else {
+                self.convert_token(token, tok, before, after)
+            };
             sink.truncate(tok_out);
             changed = tok_changed || matches!(converted, Cow::Owned(_));
             sink.push_str(&converted);
             i = end;
         }
         changed
+    }
+
+    /// A long token: NFC and letter conversion, nothing that looks at the token as a whole.
+    #[inline(never)]
+    fn convert_long<'t>(&self, token: &'t str, prev: Option<char>, next: Option<char>) -> Cow<'t, str> {
+        let converted = if is_nfc_quick(token.chars()) == IsNormalized::Yes {
+            self.convert_letters(token, prev, next)
+        } else {
+            let normalized: String = token.nfc().collect();
+            Cow::Owned(self.convert_letters(&normalized, prev, next).into_owned())
+        };
+        match recompose(converted) {
+            Cow::Owned(t) if t == token => Cow::Borrowed(token),
+            c => c,
+        }
+    }
+}
+
+/// Puts converted text back in NFC when it holds combining marks: an output letter can compose
+/// or reorder with a mark that followed the input letter (ә + U+0316 → a + U+030B + U+0316 in
+/// ISO 9, which NFC orders as a + U+0316 + U+030B).
+fn recompose(converted: Cow<'_, str>) -> Cow<'_, str> {
+    match converted {
+        Cow::Owned(t) if t.chars().any(is_combining_mark) => Cow::Owned(t.nfc().collect()),
+        c => c,
     }
 }
 
@@ -584,8 +727,13 @@ impl Sink {
 
     #[inline]
     fn push_byte(&mut self, b: u8) {
-        self.ensure(1);
-        self.buf[self.len] = b;
+        match self.buf.get_mut(self.len) {
+            Some(slot) => *slot = b,
+            None => {
+                self.grow(1);
+                self.buf[self.len] = b;
+            }
+        }
         self.len += 1;
     }
 
@@ -604,47 +752,14 @@ impl Sink {
     /// Appends the output packed in a dense entry (length in the low byte, UTF-8 after it).
     #[inline]
     fn push_packed(&mut self, entry: u64) {
-        self.ensure(8);
-        if let Some(slot) = self.buf.get_mut(self.len..self.len + 8) {
+        let at = self.len;
+        if self.buf.len() < at + 8 {
+            self.grow(8);
+        }
+        if let Some(slot) = self.buf.get_mut(at..at + 8) {
             slot.copy_from_slice(&(entry >> 8).to_le_bytes());
         }
-        self.len += ((entry as u8) as usize).min(7);
-    }
-
-    /// Appends four packed outputs.
-    #[inline]
-    fn push_four_packed(&mut self, e: [u64; 4]) {
-        let at = self.len;
-        match self.buf.get_mut(at..at + 32) {
-            Some(slot) => {
-                let mut o = 0;
-                for entry in e {
-                    slot[o..o + 8].copy_from_slice(&(entry >> 8).to_le_bytes());
-                    o += ((entry as u8) as usize).min(7);
-                }
-                self.len = at + o;
-            }
-            None => e.into_iter().for_each(|entry| self.push_packed(entry)),
-        }
-    }
-
-    /// Appends two packed outputs.
-    #[inline]
-    fn push_two_packed(&mut self, e1: u64, e2: u64) {
-        let l1 = ((e1 as u8) as usize).min(7);
-        let l2 = ((e2 as u8) as usize).min(7);
-        let at = self.len;
-        match self.buf.get_mut(at..at + 16) {
-            Some(slot) => {
-                slot[..8].copy_from_slice(&(e1 >> 8).to_le_bytes());
-                slot[l1..l1 + 8].copy_from_slice(&(e2 >> 8).to_le_bytes());
-                self.len = at + l1 + l2;
-            }
-            None => {
-                self.push_packed(e1);
-                self.push_packed(e2);
-            }
-        }
+        self.len = at + ((entry as u8) as usize).min(7);
     }
 
     /// Appends a two-byte UTF-8 character.

@@ -25,6 +25,8 @@ pub(crate) enum State {
         attr: String,
         after_eq: bool,
         in_attr: bool,
+        /// The last byte read in the tag was `/` (so `>` ends a self-closing tag).
+        slash: bool,
         quote: Option<u8>,
     },
     /// Inside `<!-- … -->`.
@@ -59,7 +61,14 @@ pub(crate) fn convert(
         } else {
             text[e..].chars().next()
         };
-        if engine.run(&text[s..e], p, nx, &mut scratch) {
+        if let Some(log) = engine.log {
+            log.borrow_mut().base += s;
+        }
+        let converted = engine.run(&text[s..e], p, nx, (false, false), &mut scratch);
+        if let Some(log) = engine.log {
+            log.borrow_mut().base -= s;
+        }
+        if converted {
             out.push_str(&text[*run..s]);
             out.push_str(&scratch);
             *run = e;
@@ -89,6 +98,7 @@ pub(crate) fn convert(
                             attr: String::new(),
                             after_eq: false,
                             in_attr: false,
+                            slash: false,
                             quote: None,
                         };
                         i += 1 + usize::from(closing);
@@ -140,6 +150,7 @@ pub(crate) fn convert(
                 attr,
                 after_eq,
                 in_attr,
+                slash,
                 quote,
             } => {
                 if let Some(q) = *quote {
@@ -158,9 +169,10 @@ pub(crate) fn convert(
                 }
                 let c = b[i];
                 i += 1;
+                let after_slash = std::mem::replace(slash, c == b'/');
                 match c {
                     b'>' => {
-                        let raw = !*closing && RAW_ELEMENTS.contains(&name.as_str()) && b.get(i - 2) != Some(&b'/');
+                        let raw = !*closing && RAW_ELEMENTS.contains(&name.as_str()) && !after_slash;
                         *state = if raw {
                             State::Raw(std::mem::take(name))
                         } else {

@@ -64,8 +64,10 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+mod detect;
 mod engine;
 mod html;
+mod normalize;
 mod rules;
 mod scheme;
 mod stream;
@@ -73,6 +75,8 @@ mod stream;
 mod table;
 mod translit;
 
+pub use detect::detect;
+pub use normalize::{normalize, Change, Repair};
 pub use scheme::{Scheme, Source, UnknownScheme};
 pub use stream::{InvalidUtf8, Writer};
 pub use translit::{BuildError, Builder, Transliterator};

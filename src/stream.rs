@@ -12,6 +12,9 @@ use crate::engine::last_boundary;
 use crate::html;
 use crate::translit::Transliterator;
 
+/// In HTML mode, text without whitespace held back beyond this size is cut anyway.
+const HTML_MAX_PENDING: usize = 1 << 20;
+
 /// Size of the reads of [`Transliterator::convert_reader`].
 const READ_SIZE: usize = 64 * 1024;
 
@@ -70,6 +73,8 @@ pub struct Writer<'t, W: Write> {
     out: String,
     html: html::State,
     lossy: bool,
+    /// The pending text continues a long token (see the engine).
+    in_long: bool,
 }
 
 impl<W: Write> fmt::Debug for Writer<'_, W> {
@@ -125,8 +130,8 @@ impl<'t, W: Write> Writer<'t, W> {
         // The UTF-8 check above guarantees this succeeds.
         let text =
             std::str::from_utf8(&self.pending[..valid]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        let cut = if last {
-            text.len()
+        let (cut, long) = if last {
+            (text.len(), false)
         } else {
             match self.boundary(text) {
                 Some(c) => c,
@@ -140,7 +145,7 @@ impl<'t, W: Write> Writer<'t, W> {
         let changed = if self.t.is_html() {
             html::convert(&engine, &mut self.html, head, self.prev, next, &mut self.out)
         } else {
-            engine.run(head, self.prev, next, &mut self.out)
+            engine.run(head, self.prev, next, (self.in_long, long), &mut self.out)
         };
         let result = if changed {
             self.inner.write_all(self.out.as_bytes())
@@ -149,21 +154,29 @@ impl<'t, W: Write> Writer<'t, W> {
         };
         result?;
         self.prev = head.chars().next_back().or(self.prev);
+        self.in_long = long;
         self.consumed += cut as u64;
         self.pending.drain(..cut);
         Ok(())
     }
 
-    /// Where the pending text may be cut.
-    fn boundary(&self, text: &str) -> Option<usize> {
+    /// Where the pending text may be cut, and whether the cut falls inside a long token.
+    fn boundary(&self, text: &str) -> Option<(usize, bool)> {
         if self.t.is_html() {
-            // Tags end tokens in HTML mode; prefer whitespace, then the end of a tag.
+            // In HTML mode only whitespace is a safe cut: no markup delimiter (`-->`, `</pre`,
+            // a closing quote) contains it. Markup with no whitespace for a long stretch is cut
+            // anyway, at a character boundary, to keep memory bounded.
             let b = text.as_bytes();
-            let ws = b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| p + 1);
-            let gt = b.iter().rposition(|&c| c == b'>').map(|p| p + 1);
-            return ws.or(gt).filter(|&p| p > 0 && p < b.len());
+            return match b.iter().rposition(|c| c.is_ascii_whitespace()) {
+                Some(p) => Some((p + 1, false)),
+                None if b.len() >= HTML_MAX_PENDING => (1..b.len())
+                    .rev()
+                    .find(|&p| text.is_char_boundary(p))
+                    .map(|p| (p, false)),
+                None => None,
+            };
         }
-        last_boundary(text)
+        last_boundary(text, self.in_long)
     }
 
     /// Converts what is left, reports input that ended inside a UTF-8 sequence, and returns
@@ -202,6 +215,7 @@ impl Transliterator {
             out: String::new(),
             html: html::State::default(),
             lossy: false,
+            in_long: false,
         }
     }
 

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::engine::{Engine, Flags};
+use std::cell::RefCell;
+
+use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
 use crate::rules::{RuleSet, CLASSES};
 use crate::scheme::{Scheme, Source};
@@ -262,6 +264,21 @@ impl Transliterator {
         Engine {
             rules: self.rules.as_ref(),
             flags: self.flags,
+            log: None,
+        }
+    }
+
+    /// Converts `text` into `out` (cleared first), recording repairs in `log`.
+    pub(crate) fn convert_logged(&self, text: &str, log: &RefCell<ChangeLog>, out: &mut String) -> bool {
+        let engine = Engine {
+            log: Some(log),
+            ..self.engine()
+        };
+        out.clear();
+        if self.html {
+            html::convert(&engine, &mut html::State::default(), text, None, None, out)
+        } else {
+            engine.run(text, None, None, (false, false), out)
         }
     }
 
@@ -311,7 +328,7 @@ impl Transliterator {
         if self.html {
             html::convert(&engine, &mut html::State::default(), text, prev, next, out)
         } else {
-            engine.run(text, prev, next, out)
+            engine.run(text, prev, next, (false, false), out)
         }
     }
 }

@@ -1,0 +1,79 @@
+//! Guessing the script and Latin alphabet of a text.
+
+use crate::engine::{is_cyrillic, is_latin};
+use crate::scheme::Scheme;
+
+/// Letters that only one Latin scheme uses, with that scheme. Kazakh Cyrillic letters are
+/// counted apart.
+const MARKERS: [(char, Scheme); 19] = [
+    ('ä', Scheme::Latn2021),
+    ('ğ', Scheme::Latn2021),
+    ('ş', Scheme::Latn2021),
+    ('ū', Scheme::Latn2021),
+    ('ñ', Scheme::Latn2021),
+    ('á', Scheme::Latn2018),
+    ('ǵ', Scheme::Latn2018),
+    ('ń', Scheme::Latn2018),
+    ('ó', Scheme::Latn2018),
+    ('ú', Scheme::Latn2018),
+    ('ý', Scheme::Latn2018),
+    ('ʼ', Scheme::Latn2017),
+    ('ï', Scheme::WikiLatn),
+    ('ç', Scheme::WikiLatn),
+    ('é', Scheme::WikiLatn),
+    ('ī', Scheme::BgnPcgn),
+    ('ė', Scheme::BgnPcgn),
+    ('ŝ', Scheme::Iso9),
+    ('ȯ', Scheme::AlaLc),
+];
+
+/// Guesses the scheme `text` is written in: [`Scheme::Cyrl`] when Cyrillic letters are at least
+/// as many as Latin ones, otherwise the Latin scheme whose own letters occur most (ties go to
+/// the 2021 alphabet). `None` when the text has no letters of either script.
+///
+/// Marker letters: ä ğ ş ū ñ (2021), á ǵ ń ó ú ý (2018), the apostrophe ʼ (2017), ï ç é
+/// (Kazakh Wikipedia; ý and ñ are shared and count for the others), ī ė (BGN/PCGN), ŝ (ISO 9),
+/// ȯ (ALA-LC). `ñ` counts for 2021; `ı`, `ö`, `ü` are shared by several schemes and decide
+/// nothing.
+///
+/// ```
+/// use jazu::{detect, Scheme};
+/// assert_eq!(detect("Қазақстан Республикасы"), Some(Scheme::Cyrl));
+/// assert_eq!(detect("Qazaqstan, Şymkent, Almaty"), Some(Scheme::Latn2021));
+/// assert_eq!(detect("Qazaqstan, Shymkent, Almaty, Ońtústik"), Some(Scheme::Latn2018));
+/// assert_eq!(detect("12345 🇰🇿"), None);
+/// ```
+pub fn detect(text: &str) -> Option<Scheme> {
+    let (mut cyr, mut lat) = (0usize, 0usize);
+    let mut votes = [0usize; MARKERS.len()];
+    for c in text.chars() {
+        if is_cyrillic(c) {
+            cyr += 1;
+        } else if is_latin(c) || c == 'ʼ' {
+            lat += 1;
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            if let Some(k) = MARKERS.iter().position(|(m, _)| *m == lower) {
+                votes[k] += 1;
+            }
+        }
+    }
+    if cyr == 0 && lat == 0 {
+        return None;
+    }
+    if cyr >= lat {
+        return Some(Scheme::Cyrl);
+    }
+    let mut best = (Scheme::Latn2021, 0usize);
+    for scheme in Scheme::all() {
+        let score: usize = MARKERS
+            .iter()
+            .zip(votes)
+            .filter(|((_, s), _)| *s == scheme)
+            .map(|(_, v)| v)
+            .sum();
+        if score > best.1 {
+            best = (scheme, score);
+        }
+    }
+    Some(best.0)
+}
