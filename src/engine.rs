@@ -75,13 +75,21 @@ pub(crate) struct ChangeLog {
     pub(crate) changes: Vec<Change>,
 }
 
-/// Whether a token may be cut before byte `i` (a character that starts a new NFC segment and
-/// is not a combining mark): ASCII or a Cyrillic-block letter.
+/// Whether a long token may be cut before byte `i`: in the input the character there starts an
+/// NFC segment, and in the output it gives a non-empty text that starts with a letter, so the
+/// output of the two sides cannot compose either. ASCII passes through; a Cyrillic-block letter
+/// qualifies when its table output is plain and not empty, or when no rule names it (combining
+/// marks U+0483..U+0489 excepted).
 #[inline]
-fn is_safe_start(b: &[u8], i: usize) -> bool {
-    match b.get(i) {
-        Some(&c) if c < 0x80 => true,
-        Some(&c @ 0xD0..=0xD3) => !(c == 0xD2 && matches!(b.get(i + 1), Some(0x83..=0x89))),
+fn is_safe_start(b: &[u8], i: usize, dense: &[u64; DENSE_LEN]) -> bool {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(&c), _) if c < 0x80 => true,
+        (Some(&c @ 0xD0..=0xD3), Some(&t)) => {
+            let entry = dense[(((c & 3) as usize) << 6) | (t & 0x3F) as usize];
+            let tag = entry as u8;
+            let is_mark = c == 0xD2 && (0x83..=0x89).contains(&t);
+            !is_mark && ((1..=7).contains(&tag) || tag == DENSE_PASS)
+        }
         _ => false,
     }
 }
@@ -103,22 +111,30 @@ pub(crate) fn is_long(token: &str) -> bool {
         .is_some()
 }
 
-/// Where a stream may cut `text`, which starts a token (or continues a long token when
-/// `in_long` is set): after its last ASCII whitespace, or inside a long token before its last
-/// safe character. Returns the cut and whether it falls inside a long token. Converting the two
-/// sides separately, each with the other's edge character as context, gives the same output as
-/// converting `text` whole.
-pub(crate) fn last_boundary(text: &str, in_long: bool) -> Option<(usize, bool)> {
-    let b = text.as_bytes();
-    let ws = b.iter().rposition(|&c| c < 0x80 && ASCII_CLASS[c as usize] == SPACE);
-    let token_start = ws.map_or(0, |p| p + 1);
-    let token = &text[token_start..];
-    if (in_long && ws.is_none()) || is_long(token) {
-        if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| is_safe_start(b, p)) {
-            return Some((p, true));
+impl Engine<'_> {
+    /// Where a stream may cut `text`, which starts a token (or continues a long token when
+    /// `in_long` is set): after its last ASCII whitespace, or inside a long token before its
+    /// last safe character. Returns the cut and whether it falls inside a long token. Converting
+    /// the two sides separately, each with the other's edge character as context, gives the same
+    /// output as converting `text` whole.
+    pub(crate) fn last_boundary(&self, text: &str, in_long: bool) -> Option<(usize, bool)> {
+        let b = text.as_bytes();
+        let dense = self.dense();
+        // The end of the last whitespace (of any kind: all of it ends tokens).
+        let ws = text
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_break(c))
+            .map(|(p, c)| p + c.len_utf8());
+        let token_start = ws.unwrap_or(0);
+        let token = &text[token_start..];
+        if (in_long && ws.is_none()) || is_long(token) {
+            if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| is_safe_start(b, p, dense)) {
+                return Some((p, true));
+            }
         }
+        ws.map(|p| (p, false))
     }
-    ws.map(|p| (p + 1, false))
 }
 
 /// Whether `c` ends a token: whitespace. (The few whitespace characters that NFC changes, such

@@ -8,7 +8,6 @@
 use std::fmt;
 use std::io::{self, Read, Write};
 
-use crate::engine::last_boundary;
 use crate::html;
 use crate::translit::Transliterator;
 
@@ -176,7 +175,7 @@ impl<'t, W: Write> Writer<'t, W> {
                 None => None,
             };
         }
-        last_boundary(text, self.in_long)
+        self.t.engine().last_boundary(text, self.in_long)
     }
 
     /// Converts what is left, reports input that ended inside a UTF-8 sequence, and returns
