@@ -100,7 +100,7 @@ impl<'t, W: Write> Writer<'t, W> {
     fn valid_prefix(&mut self, last: bool) -> io::Result<usize> {
         let mut from = 0;
         loop {
-            match std::str::from_utf8(&self.pending[from..]) {
+            match simdutf8::compat::from_utf8(&self.pending[from..]) {
                 Ok(_) => return Ok(self.pending.len()),
                 Err(e) => {
                     let at = from + e.valid_up_to();
@@ -126,9 +126,9 @@ impl<'t, W: Write> Writer<'t, W> {
 
     fn process(&mut self, last: bool) -> io::Result<()> {
         let valid = self.valid_prefix(last)?;
-        // The UTF-8 check above guarantees this succeeds.
-        let text =
-            std::str::from_utf8(&self.pending[..valid]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        // The check above guarantees this succeeds; a second SIMD pass costs little.
+        let text = simdutf8::basic::from_utf8(&self.pending[..valid])
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))?;
         let (cut, long) = if last {
             (text.len(), false)
         } else {
