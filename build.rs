@@ -37,6 +37,52 @@ fn constant(id: &str) -> String {
     id.replace('-', "_").to_ascii_uppercase()
 }
 
+/// Emits the rules, key index and dense array of one compiled table as `TABLE_{k}`.
+fn write_table(out: &mut String, k: &str, compiled: &table::Compiled, class_members: &dyn Fn(&str) -> Option<String>) {
+    let mut rules = String::new();
+    for (to, cond) in &compiled.rules {
+        let members = |c: &Option<String>| c.as_deref().and_then(class_members).unwrap_or_default();
+        let flags = u8::from(cond.caps) | u8::from(cond.start) << 1 | u8::from(cond.end) << 2;
+        writeln!(
+            rules,
+            "    Rule {{ to: Cow::Borrowed({to:?}), when: When {{ flags: {flags}, after: {:?}, before: {:?} }} }},",
+            members(&cond.after),
+            members(&cond.before)
+        )
+        .unwrap();
+    }
+    let mut index = phf_codegen::Map::new();
+    for (key, start, len) in &compiled.index {
+        index.entry(key.as_str(), format!("({start}, {len})"));
+    }
+    writeln!(
+        out,
+        "static RULES_{k}: [Rule; {}] = [\n{rules}];\n",
+        compiled.rules.len()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "static INDEX_{k}: phf::Map<&'static str, (u32, u32)> = {};\n",
+        index.build()
+    )
+    .unwrap();
+    let dense: Vec<String> = compiled.dense.iter().map(|e| format!("{e:#x}")).collect();
+    writeln!(
+        out,
+        "static DENSE_{k}: [u64; {}] = [{}];\n",
+        dense.len(),
+        dense.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "static TABLE_{k}: StaticTable = StaticTable {{ rules: &RULES_{k}, index: &INDEX_{k}, dense: &DENSE_{k}, max_key_chars: {} }};\n",
+        compiled.max_key_chars
+    )
+    .unwrap();
+}
+
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let dir = root.join("tables");
@@ -101,8 +147,34 @@ fn main() {
     let mut named_tables = BTreeSet::new();
     let mut enum_src = String::new();
     let mut info_src = String::new();
+    // Foreign words kept by Latin -> Cyrillic conversion.
+    let foreign_text = read(&dir, "foreign.tsv");
+    let foreign = table::records(&foreign_text, &table::FOREIGN_HEADER).unwrap_or_else(|e| fail("foreign.tsv", e));
+    let mut set = phf_codegen::Set::new();
+    let mut seen = BTreeSet::new();
+    for (line, fields) in &foreign {
+        let word = fields[0].to_lowercase();
+        if !seen.insert(word.clone()) {
+            fail("foreign.tsv", format!("line {line}: duplicate word {word:?}"));
+        }
+        set.entry(word);
+    }
+    writeln!(
+        out,
+        "/// Words kept as they are by Latin -> Cyrillic conversion (`tables/foreign.tsv`), lower case."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub(crate) static FOREIGN: phf::Set<&'static str> = {};\n",
+        set.build()
+    )
+    .unwrap();
+
     for (line, fields) in &schemes {
-        let (id, name, file, example, description) = (fields[0], fields[1], fields[2], fields[3], fields[4]);
+        let (id, name, file, reverse, lexicon, example, description) = (
+            fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
+        );
         if id.is_empty()
             || !id
                 .chars()
@@ -123,61 +195,64 @@ fn main() {
             let text = read(&dir, file);
             let is_class = |n: &str| class_members(n).is_some();
             let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(file, e));
-            let compiled = table::compile(&rows);
             let k = constant(id);
-            let mut rules = String::new();
-            for (to, cond) in &compiled.rules {
-                let members = |c: &Option<String>| c.as_deref().and_then(class_members).unwrap_or_default();
-                let flags = u8::from(cond.caps) | u8::from(cond.start) << 1 | u8::from(cond.end) << 2;
-                writeln!(
-                    rules,
-                    "    Rule {{ to: Cow::Borrowed({to:?}), when: When {{ flags: {flags}, after: {:?}, before: {:?} }} }},",
-                    members(&cond.after),
-                    members(&cond.before)
-                )
-                .unwrap();
-            }
-            let mut index = phf_codegen::Map::new();
-            for (key, start, len) in &compiled.index {
-                index.entry(key.as_str(), format!("({start}, {len})"));
-            }
-            writeln!(
-                out,
-                "static RULES_{k}: [Rule; {}] = [\n{rules}];\n",
-                compiled.rules.len()
-            )
-            .unwrap();
-            writeln!(
-                out,
-                "static INDEX_{k}: phf::Map<&'static str, (u32, u32)> = {};\n",
-                index.build()
-            )
-            .unwrap();
-            let dense: Vec<String> = compiled.dense.iter().map(|e| format!("{e:#x}")).collect();
-            writeln!(
-                out,
-                "static DENSE_{k}: [u64; {}] = [{}];\n",
-                dense.len(),
-                dense.join(", ")
-            )
-            .unwrap();
-            writeln!(
-                out,
-                "static TABLE_{k}: StaticTable = StaticTable {{ rules: &RULES_{k}, index: &INDEX_{k}, dense: &DENSE_{k}, max_key_chars: {} }};\n",
-                compiled.max_key_chars
-            )
-            .unwrap();
+            write_table(&mut out, &k, &table::compile(&rows), &class_members);
             format!("Some(&TABLE_{k})")
+        };
+        let reverse_ref = if reverse.is_empty() {
+            "None".to_string()
+        } else {
+            named_tables.insert(reverse.to_string());
+            let text = read(&dir, reverse);
+            let is_class = |n: &str| class_members(n).is_some();
+            let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(reverse, e));
+            let k = format!("REV_{}", constant(id));
+            write_table(&mut out, &k, &table::compile(&rows), &class_members);
+            format!("Some(&TABLE_{k})")
+        };
+        let lexicon_ref = if lexicon.is_empty() {
+            "None".to_string()
+        } else {
+            let text = read(&dir, lexicon);
+            let rows = table::records(&text, &table::LEXICON_HEADER).unwrap_or_else(|e| fail(lexicon, e));
+            let mut map = phf_codegen::Map::new();
+            let mut keys = BTreeSet::new();
+            for (line, f) in &rows {
+                if !keys.insert(f[0].to_string()) {
+                    fail(lexicon, format!("line {line}: duplicate word {:?}", f[0]));
+                }
+                map.entry(f[0], format!("{:?}", f[1]));
+            }
+            let k = format!("LEXICON_{}", constant(id));
+            writeln!(
+                out,
+                "static {k}: phf::Map<&'static str, &'static str> = {};\n",
+                map.build()
+            )
+            .unwrap();
+            // Entries seen at least twice may also serve as the stem of an inflected form.
+            let mut stems = phf_codegen::Set::new();
+            for (line, f) in &rows {
+                let count: u32 = f[2]
+                    .parse()
+                    .unwrap_or_else(|_| fail(lexicon, format!("line {line}: bad count")));
+                if count >= 2 {
+                    stems.entry(f[0]);
+                }
+            }
+            writeln!(out, "static STEMS_{k}: phf::Set<&'static str> = {};\n", stems.build()).unwrap();
+            format!("Some((&{k}, &STEMS_{k}))")
         };
         writeln!(
             info_src,
-            "    SchemeInfo {{ scheme: Scheme::{var}, id: {id:?}, name: {name:?}, description: {description:?}, example: {example:?}, table: {table_ref} }},"
+            "    SchemeInfo {{ scheme: Scheme::{var}, id: {id:?}, name: {name:?}, description: {description:?}, example: {example:?}, table: {table_ref}, reverse: {reverse_ref}, lexicon: {lexicon_ref} }},"
         )
         .unwrap();
     }
     for entry in fs::read_dir(&dir).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if file.starts_with("cyrl-") && file.ends_with(".tsv") && !named_tables.contains(&file) {
+        let is_rules = file.starts_with("cyrl-") || file.ends_with("-cyrl.tsv");
+        if is_rules && file.ends_with(".tsv") && !named_tables.contains(&file) {
             fail(&file, "no scheme in schemes.tsv names this table");
         }
     }

@@ -44,6 +44,20 @@ const MARKERS: [(char, Scheme); 19] = [
 /// assert_eq!(detect("12345 🇰🇿"), None);
 /// ```
 pub fn detect(text: &str) -> Option<Scheme> {
+    detect_with_evidence(text).map(|(s, _)| s)
+}
+
+/// The Latin alphabet of `text` when it shows one: more Latin letters than Cyrillic, and at
+/// least one letter (or apostrophe) that only that scheme uses.
+pub(crate) fn detect_latin(text: &str) -> Option<Scheme> {
+    match detect_with_evidence(text) {
+        Some((s, true)) if s.is_latin() => Some(s),
+        _ => None,
+    }
+}
+
+/// The guess of [`detect`], and whether marker letters back it.
+fn detect_with_evidence(text: &str) -> Option<(Scheme, bool)> {
     let (mut cyr, mut lat) = (0usize, 0usize);
     let mut votes = [0usize; MARKERS.len()];
     for c in text.chars() {
@@ -61,7 +75,7 @@ pub fn detect(text: &str) -> Option<Scheme> {
         return None;
     }
     if cyr >= lat {
-        return Some(Scheme::Cyrl);
+        return Some((Scheme::Cyrl, true));
     }
     let mut best = (Scheme::Latn2021, 0usize);
     for scheme in Scheme::all() {
@@ -75,5 +89,5 @@ pub fn detect(text: &str) -> Option<Scheme> {
             best = (scheme, score);
         }
     }
-    Some(best.0)
+    Some((best.0, best.1 > 0))
 }

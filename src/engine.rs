@@ -441,7 +441,7 @@ impl Engine<'_> {
     }
 
     /// Converts one token letter by letter (the reference semantics of the fast loop).
-    fn convert_letters<'t>(&self, text: &'t str, prev: Option<char>, next: Option<char>) -> Cow<'t, str> {
+    pub(crate) fn convert_letters<'t>(&self, text: &'t str, prev: Option<char>, next: Option<char>) -> Cow<'t, str> {
         if self.rules.is_none() {
             return Cow::Borrowed(text);
         }

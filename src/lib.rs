@@ -68,6 +68,7 @@ mod detect;
 mod engine;
 mod html;
 mod normalize;
+mod reverse;
 mod rules;
 mod scheme;
 mod stream;

@@ -44,6 +44,11 @@ pub(crate) struct SchemeInfo {
     pub(crate) description: &'static str,
     pub(crate) example: &'static str,
     pub(crate) table: Option<&'static StaticTable>,
+    pub(crate) reverse: Option<&'static StaticTable>,
+    pub(crate) lexicon: Option<(
+        &'static phf::Map<&'static str, &'static str>,
+        &'static phf::Set<&'static str>,
+    )>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));

@@ -54,6 +54,27 @@ impl Scheme {
     pub(crate) fn table(self) -> Option<&'static StaticTable> {
         self.info().table
     }
+
+    /// The Latin → Cyrillic rules, for the Latin writing systems.
+    pub(crate) fn reverse(self) -> Option<&'static StaticTable> {
+        self.info().reverse
+    }
+
+    /// The Latin → Cyrillic lexicon, and its entries that may serve as stems.
+    pub(crate) fn lexicon(
+        self,
+    ) -> Option<(
+        &'static phf::Map<&'static str, &'static str>,
+        &'static phf::Set<&'static str>,
+    )> {
+        self.info().lexicon
+    }
+
+    /// Whether text in this scheme can be read back to Cyrillic (the Latin writing systems;
+    /// the romanizations are one-way).
+    pub fn is_readable(self) -> bool {
+        self.reverse().is_some()
+    }
 }
 
 impl fmt::Display for Scheme {

@@ -11,7 +11,8 @@ use std::io::{self, Read, Write};
 use crate::html;
 use crate::translit::Transliterator;
 
-/// In HTML mode, text without whitespace held back beyond this size is cut anyway.
+/// In HTML mode, text without whitespace (and in Latin → Cyrillic mode, a line) held back
+/// beyond this size is cut anyway.
 const HTML_MAX_PENDING: usize = 1 << 20;
 
 /// Size of the reads of [`Transliterator::convert_reader`].
@@ -140,12 +141,15 @@ impl<'t, W: Write> Writer<'t, W> {
         let (head, tail) = text.split_at(cut);
         let next = tail.chars().next();
         self.out.clear();
-        let engine = self.t.engine();
-        let changed = if self.t.is_html() {
-            html::convert(&engine, &mut self.html, head, self.prev, next, &mut self.out)
-        } else {
-            engine.run(head, self.prev, next, (self.in_long, long), &mut self.out)
-        };
+        let changed = self.t.convert_chunk(
+            head,
+            self.prev,
+            next,
+            (self.in_long, long),
+            &mut self.html,
+            None,
+            &mut self.out,
+        );
         let result = if changed {
             self.inner.write_all(self.out.as_bytes())
         } else {
@@ -161,6 +165,18 @@ impl<'t, W: Write> Writer<'t, W> {
 
     /// Where the pending text may be cut, and whether the cut falls inside a long token.
     fn boundary(&self, text: &str) -> Option<(usize, bool)> {
+        if self.t.is_linewise() {
+            // Latin is read back to Cyrillic line by line: cut after the last line end (or,
+            // for a line longer than the limit, after its last whitespace).
+            let b = text.as_bytes();
+            return match b.iter().rposition(|&c| c == b'\n') {
+                Some(p) => Some((p + 1, false)),
+                None if b.len() >= HTML_MAX_PENDING => {
+                    b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| (p + 1, false))
+                }
+                None => None,
+            };
+        }
         if self.t.is_html() {
             // In HTML mode only whitespace is a safe cut: no markup delimiter (`-->`, `</pre`,
             // a closing quote) contains it. Markup with no whitespace for a long stretch is cut

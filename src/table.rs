@@ -230,7 +230,13 @@ pub fn parse_lookalikes(text: &str) -> Result<Vec<Lookalike>, TableError> {
 }
 
 /// The header of `schemes.tsv`.
-pub const SCHEME_HEADER: [&str; 5] = ["id", "name", "table", "example", "description"];
+pub const SCHEME_HEADER: [&str; 7] = ["id", "name", "table", "reverse", "lexicon", "example", "description"];
+
+/// The header of a lexicon (`tables/lexicon/*.tsv`).
+pub const LEXICON_HEADER: [&str; 3] = ["latin", "cyrillic", "count"];
+
+/// The header of `foreign.tsv`.
+pub const FOREIGN_HEADER: [&str; 2] = ["word", "note"];
 
 /// Tag of a dense entry whose key has context rules or longer keys: use the rule index.
 pub const DENSE_RULES: u8 = 0x80;

@@ -5,8 +5,13 @@ use std::fmt;
 
 use std::cell::RefCell;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::detect::detect_latin;
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
+use crate::reverse::Reverse;
 use crate::rules::{RuleSet, CLASSES};
 use crate::scheme::{Scheme, Source};
 use crate::table::{self, Row, TableError};
@@ -34,6 +39,9 @@ pub struct Transliterator {
     rules: Option<RuleSet>,
     flags: Flags,
     html: bool,
+    /// Latin → Cyrillic first: the source scheme's converter, or (for `auto`) one per Latin
+    /// writing system, chosen line by line.
+    reverse: Vec<Reverse>,
 }
 
 impl fmt::Debug for Transliterator {
@@ -55,6 +63,7 @@ pub struct BuildError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum BuildErrorKind {
     Unsupported { from: Source, to: Scheme },
+    Exceptions(String),
     Table { name: String, error: TableError },
     Map(String),
 }
@@ -64,9 +73,10 @@ impl fmt::Display for BuildError {
         match &self.kind {
             BuildErrorKind::Unsupported { from, to } => write!(
                 f,
-                "conversion from {from} to {to} is not available: jazu converts Kazakh Cyrillic (or auto) \
-                 to every scheme, and normalizes text within one scheme"
+                "conversion from {from} to {to} is not available: {from} is a romanization, not a writing \
+                 system, so it is not read back (Latin sources: latn-2021, latn-2018, latn-2017, wiki-latn)"
             ),
+            BuildErrorKind::Exceptions(m) => f.write_str(m),
             BuildErrorKind::Table { name, error } => write!(f, "{name}: {error}"),
             BuildErrorKind::Map(m) => f.write_str(m),
         }
@@ -96,6 +106,8 @@ pub struct Builder {
     error: Option<BuildError>,
     flags: Flags,
     html: bool,
+    lexicon: bool,
+    exceptions: HashMap<String, String>,
 }
 
 impl Builder {
@@ -192,6 +204,42 @@ impl Builder {
         self
     }
 
+    /// Adds words to read from Latin to Cyrillic before the bundled lexicon and rules: a TSV
+    /// text with the header `latin`, `cyrillic` (tab-separated, `#` comments), one word per row,
+    /// matched without case (the output takes the case of the input word). `name` is used in
+    /// error messages.
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::builder(Scheme::Latn2021, Scheme::Cyrl)
+    ///     .exceptions("names.tsv", "latin\tcyrillic\nnūrai\tнұрай\n")
+    ///     .build()?;
+    /// assert_eq!(t.convert("Nūrai keldı"), "Нұрай келді");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn exceptions(mut self, name: &str, tsv: &str) -> Builder {
+        match table::records(tsv, &["latin", "cyrillic"]) {
+            Ok(rows) => {
+                for (_, f) in rows {
+                    self.exceptions.insert(f[0].to_lowercase(), f[1].to_lowercase());
+                }
+            }
+            Err(e) => {
+                self.error.get_or_insert(BuildError {
+                    kind: BuildErrorKind::Exceptions(format!("{name}: {e}")),
+                });
+            }
+        }
+        self
+    }
+
+    /// Use the bundled lexicon when reading Latin back to Cyrillic (on by default; off leaves
+    /// only the letter rules, which is how the lexicon itself is made).
+    pub fn lexicon(mut self, yes: bool) -> Builder {
+        self.lexicon = yes;
+        self
+    }
+
     /// Makes the transliterator.
     ///
     /// # Errors
@@ -200,19 +248,36 @@ impl Builder {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let from_cyrillic = matches!(self.from, Source::Auto | Source::Scheme(Scheme::Cyrl));
+        let exceptions = (!self.exceptions.is_empty()).then(|| Arc::new(self.exceptions));
+        let reverse_of = |scheme: Scheme| -> Option<Reverse> {
+            Some(Reverse {
+                scheme,
+                rules: RuleSet::new(scheme.reverse()?),
+                lexicon: if self.lexicon { scheme.lexicon() } else { None },
+                exceptions: exceptions.clone(),
+                protect: self.flags.protect,
+            })
+        };
+        let reverse: Vec<Reverse> = match self.from {
+            Source::Auto => Scheme::all().filter_map(reverse_of).collect(),
+            Source::Scheme(Scheme::Cyrl) => Vec::new(),
+            Source::Scheme(s) if s == self.to => Vec::new(),
+            Source::Scheme(s) => match reverse_of(s) {
+                Some(r) => vec![r],
+                None => {
+                    return Err(BuildError {
+                        kind: BuildErrorKind::Unsupported {
+                            from: self.from,
+                            to: self.to,
+                        },
+                    })
+                }
+            },
+        };
         let same = self.from == Source::Scheme(self.to);
-        if !from_cyrillic && !same {
-            return Err(BuildError {
-                kind: BuildErrorKind::Unsupported {
-                    from: self.from,
-                    to: self.to,
-                },
-            });
-        }
-        let rules = match (from_cyrillic, self.to.table()) {
-            (true, Some(base)) if self.rows.is_empty() => Some(RuleSet::new(base)),
-            (true, Some(base)) => Some(RuleSet::with_overlay(base, &self.rows)),
+        let rules = match (same, self.to.table()) {
+            (false, Some(base)) if self.rows.is_empty() => Some(RuleSet::new(base)),
+            (false, Some(base)) => Some(RuleSet::with_overlay(base, &self.rows)),
             _ => None,
         };
         Ok(Transliterator {
@@ -221,6 +286,7 @@ impl Builder {
             rules,
             flags: self.flags,
             html: self.html,
+            reverse,
         })
     }
 }
@@ -247,6 +313,8 @@ impl Transliterator {
                 protect: true,
             },
             html: false,
+            lexicon: true,
+            exceptions: HashMap::new(),
         }
     }
 
@@ -270,16 +338,9 @@ impl Transliterator {
 
     /// Converts `text` into `out` (cleared first), recording repairs in `log`.
     pub(crate) fn convert_logged(&self, text: &str, log: &RefCell<ChangeLog>, out: &mut String) -> bool {
-        let engine = Engine {
-            log: Some(log),
-            ..self.engine()
-        };
         out.clear();
-        if self.html {
-            html::convert(&engine, &mut html::State::default(), text, None, None, out)
-        } else {
-            engine.run(text, None, None, (false, false), out)
-        }
+        let mut html_state = html::State::default();
+        self.convert_chunk(text, None, None, (false, false), &mut html_state, Some(log), out)
     }
 
     pub(crate) fn is_html(&self) -> bool {
@@ -321,14 +382,71 @@ impl Transliterator {
         }
     }
 
-    /// Converts a part of a longer text that starts at a token boundary; `prev` and `next` are
-    /// the characters around it. Returns `false` (and leaves `out` alone) if nothing changes.
+    /// Converts a part of a longer text that starts at a token boundary (at a line start when
+    /// [`Transliterator::is_linewise`]); `prev` and `next` are the characters around it.
+    /// Returns `false` (and leaves `out` alone) if nothing changes.
     pub(crate) fn convert_part(&self, text: &str, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
-        let engine = self.engine();
-        if self.html {
-            html::convert(&engine, &mut html::State::default(), text, prev, next, out)
+        let mut html_state = html::State::default();
+        self.convert_chunk(text, prev, next, (false, false), &mut html_state, None, out)
+    }
+
+    /// Whether the conversion reads Latin back to Cyrillic, which decides line by line, so a
+    /// stream is cut only at line ends.
+    pub(crate) fn is_linewise(&self) -> bool {
+        !self.reverse.is_empty()
+    }
+
+    /// The conversion of one piece: Latin to Cyrillic first where that applies, then the
+    /// conversion from Cyrillic (or normalization).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn convert_chunk(
+        &self,
+        text: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        long: (bool, bool),
+        html_state: &mut html::State,
+        log: Option<&RefCell<ChangeLog>>,
+        out: &mut String,
+    ) -> bool {
+        let mut cyrillic = String::new();
+        let source: &str = if self.reverse.is_empty() || self.html {
+            text
+        } else if self.reverse_into(text, &mut cyrillic) {
+            &cyrillic
         } else {
-            engine.run(text, prev, next, (false, false), out)
+            text
+        };
+        let engine = Engine { log, ..self.engine() };
+        let changed = if self.html {
+            html::convert(&engine, html_state, source, prev, next, out)
+        } else {
+            engine.run(source, prev, next, long, out)
+        };
+        if !changed && !std::ptr::eq(source, text) {
+            out.push_str(source);
+            return true;
         }
+        changed
+    }
+
+    /// Reads Latin back to Cyrillic, line by line: the source scheme's converter, or for `auto`
+    /// the converter of the Latin alphabet each line shows (lines with no sign of one are left).
+    fn reverse_into(&self, text: &str, out: &mut String) -> bool {
+        if let [only] = self.reverse.as_slice() {
+            if self.from != Source::Auto {
+                return only.run(text, out);
+            }
+        }
+        let mut changed = false;
+        for line in text.split_inclusive('\n') {
+            let reverse = detect_latin(line).and_then(|s| self.reverse.iter().find(|r| r.scheme == s));
+            match reverse {
+                // `run` leaves `out` alone when nothing changed.
+                Some(r) if r.scheme != self.to && r.run(line, out) => changed = true,
+                _ => out.push_str(line),
+            }
+        }
+        changed
     }
 }

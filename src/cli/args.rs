@@ -115,6 +115,15 @@ pub struct Args {
     #[arg(long)]
     pub no_protect: bool,
 
+    /// Words to read from Latin to Cyrillic before the bundled lexicon: a TSV file with the
+    /// header `latin<TAB>cyrillic` (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Vec<PathBuf>,
+
+    /// Read Latin back to Cyrillic with the letter rules only, without the bundled lexicon
+    #[arg(long)]
+    pub no_lexicon: bool,
+
     /// Print shell completions for SHELL and exit
     #[arg(long, value_name = "SHELL", exclusive = true)]
     pub completions: Option<Shell>,

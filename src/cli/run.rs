@@ -97,7 +97,13 @@ fn build(args: &Args) -> Result<Transliterator, String> {
     let mut builder = Transliterator::builder(args.from, args.to)
         .html(args.html)
         .repair_lookalikes(!args.no_repair)
-        .protect_links(!args.no_protect);
+        .protect_links(!args.no_protect)
+        .lexicon(!args.no_lexicon);
+    for path in &args.exceptions {
+        let name = path.display().to_string();
+        let text = fs::read_to_string(path).map_err(|e| format!("{name}: {}", fail::describe(&e)))?;
+        builder = builder.exceptions(&name, &text);
+    }
     for path in &args.table {
         let name = path.display().to_string();
         let text = fs::read_to_string(path).map_err(|e| format!("{name}: {}", fail::describe(&e)))?;

@@ -377,7 +377,7 @@ fn changes_array(input: &str, output: &str, changes: &[Change], convert: impl Fn
 /// `options`: `{ html?, repair?, protect?, map?, exceptions?, spelling? }` (see `ConvertOptions`).
 ///
 /// Throws an `Error` for an unknown id (the message lists the valid ids), a malformed option or
-/// table, or a pair that is not available (Latin to Cyrillic, for now).
+/// table, or a pair that is not available (a romanization read back to Cyrillic).
 ///
 /// ```js
 /// convert("Қазақстан Республикасы", "cyrl", "latn-2021"); // "Qazaqstan Respublikasy"

@@ -1,0 +1,115 @@
+//! Round trips Cyrillic → Latin → Cyrillic on real text, word accuracy per Latin writing system.
+//!
+//! Measured on the KazNERD sentences the lexicon was not built from (every tenth sentence,
+//! `tables/lexicon/generate.py`), on the sentences it was built from, and on UD Kazakh (other
+//! genres: Wikipedia, folk tales, the UDHR; CC BY-SA, used for measuring only). A word counts when
+//! it holds a Cyrillic letter; it is right when it comes back identical. Run with `--nocapture` to
+//! see the figures and the most frequent errors.
+
+use std::collections::HashMap;
+
+use jazu::{Scheme, Transliterator};
+
+const KAZNERD: &str = include_str!("data/corpus/kaznerd-test.tsv");
+const UD: &str = include_str!("data/corpus/ud-kazakh-ktb.tsv");
+
+/// The `text` column of a corpus file, with the sentence index.
+fn sentences(tsv: &str) -> impl Iterator<Item = (usize, &str)> {
+    tsv.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('\t').map(|(_, t)| t))
+        .enumerate()
+}
+
+struct Score {
+    words: usize,
+    right: usize,
+    errors: HashMap<(String, String), usize>,
+}
+
+fn round_trip(scheme: Scheme, text: &[&str]) -> Score {
+    let there = Transliterator::new(Scheme::Cyrl, scheme).unwrap();
+    let back = Transliterator::new(scheme, Scheme::Cyrl).unwrap();
+    let mut score = Score {
+        words: 0,
+        right: 0,
+        errors: HashMap::new(),
+    };
+    for sentence in text {
+        // Only the conversion is measured: start from the repaired (normalized) text.
+        let (original, _) = jazu::normalize(sentence);
+        let latin = there.convert(&original);
+        let again = back.convert(&latin);
+        let a: Vec<&str> = original.split_whitespace().collect();
+        let b: Vec<&str> = again.split_whitespace().collect();
+        assert_eq!(
+            a.len(),
+            b.len(),
+            "{scheme}: word count changed:\n{original}\n{latin}\n{again}"
+        );
+        for (x, y) in a.iter().zip(&b) {
+            if !x.chars().any(|c| ('\u{400}'..='\u{4FF}').contains(&c)) {
+                continue;
+            }
+            score.words += 1;
+            if x == y {
+                score.right += 1;
+            } else {
+                *score.errors.entry((x.to_string(), y.to_string())).or_default() += 1;
+            }
+        }
+    }
+    score
+}
+
+fn report(scheme: Scheme, name: &str, text: &[&str]) -> f64 {
+    let s = round_trip(scheme, text);
+    let pct = 100.0 * s.right as f64 / s.words as f64;
+    let mut errors: Vec<_> = s.errors.into_iter().collect();
+    errors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top: Vec<String> = errors
+        .iter()
+        .take(8)
+        .map(|((x, y), n)| format!("{x}→{y} ×{n}"))
+        .collect();
+    eprintln!(
+        "{scheme} {name}: {}/{} words = {pct:.2}%; most frequent errors: {}",
+        s.right,
+        s.words,
+        top.join(", ")
+    );
+    pct
+}
+
+fn check(scheme: Scheme, held_out_min: f64, in_sample_min: f64, ud_min: f64) {
+    let kaznerd: Vec<(usize, &str)> = sentences(KAZNERD).collect();
+    let held_out: Vec<&str> = kaznerd.iter().filter(|(i, _)| i % 10 == 0).map(|(_, t)| *t).collect();
+    let in_sample: Vec<&str> = kaznerd.iter().filter(|(i, _)| i % 10 != 0).map(|(_, t)| *t).collect();
+    let ud: Vec<&str> = sentences(UD).map(|(_, t)| t).collect();
+    let h = report(scheme, "KazNERD held out", &held_out);
+    let s = report(scheme, "KazNERD in sample", &in_sample);
+    let u = report(scheme, "UD Kazakh", &ud);
+    assert!(h >= held_out_min, "{scheme} held out {h:.2}% < {held_out_min}%");
+    assert!(s >= in_sample_min, "{scheme} in sample {s:.2}% < {in_sample_min}%");
+    assert!(u >= ud_min, "{scheme} UD {u:.2}% < {ud_min}%");
+}
+
+#[test]
+fn latn_2021() {
+    check(Scheme::Latn2021, 99.3, 99.95, 98.9);
+}
+
+#[test]
+fn latn_2018() {
+    check(Scheme::Latn2018, 99.3, 99.95, 98.8);
+}
+
+#[test]
+fn latn_2017() {
+    check(Scheme::Latn2017, 99.1, 99.9, 98.6);
+}
+
+#[test]
+fn wiki_latn() {
+    check(Scheme::WikiLatn, 99.99, 99.99, 99.95);
+}
