@@ -425,7 +425,8 @@ impl Engine<'_> {
         let mut ends: [usize; 8] = [0; 8];
         let mut count = 0;
         let mut j = i;
-        for c in text[i..].chars().take(rules.max_key_chars().min(8)) {
+        let longest = text[i..].chars().next().map_or(1, |c| rules.max_key_chars_from(c));
+        for c in text[i..].chars().take(longest.min(8)) {
             j += c.len_utf8();
             ends[count] = j;
             count += 1;

@@ -118,41 +118,33 @@ impl Reverse {
         None
     }
 
-    /// Converts one word (a run of letters) by the lexicon or the rules; `None` if it is foreign.
-    fn word(&self, word: &str, prev: Option<char>, next: Option<char>) -> Option<String> {
+    /// Converts one word (a run of letters) by the lexicon or the rules, and says how Kazakh it
+    /// looks; `None` if it is foreign.
+    fn word(&self, word: &str, prev: Option<char>, next: Option<char>) -> (Kind, Option<String>) {
         if word.chars().any(is_cyrillic) {
-            return Some(word.to_string());
+            return (Kind::Kazakh, None);
         }
+        let kind = if word.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) || word.contains(['ʼ', '\'', '’']) {
+            Kind::Kazakh
+        } else {
+            Kind::Plain
+        };
         if let Some(found) = self.known(word) {
-            return Some(apply_case(word, &found));
+            return (kind, Some(apply_case(word, &found)));
         }
         if self.is_listed(word) {
-            return None;
+            return (Kind::Foreign, None);
         }
         let converted = self.letters().convert_letters(word, prev, next);
         if converted.chars().any(is_latin) {
-            return None;
+            return (Kind::Foreign, None);
         }
-        Some(converted.into_owned())
+        (kind, Some(converted.into_owned()))
     }
 
     /// Whether `tables/foreign.tsv` lists the word (in plain or Turkic lower case).
     fn is_listed(&self, word: &str) -> bool {
         FOREIGN.contains(word.to_lowercase().as_str()) || FOREIGN.contains(self.fold(word).as_str())
-    }
-
-    fn classify(&self, word: &str) -> Kind {
-        if word.chars().any(is_cyrillic) {
-            return Kind::Kazakh;
-        }
-        if self.is_listed(word) || self.letters().convert_letters(word, None, None).chars().any(is_latin) {
-            return Kind::Foreign;
-        }
-        if word.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) || word.contains(['ʼ', '\'', '’']) {
-            Kind::Kazakh
-        } else {
-            Kind::Plain
-        }
     }
 
     /// Converts `text`, line by line, appending to `out`. Returns `false` (with `out` untouched)
@@ -206,12 +198,15 @@ impl Reverse {
     fn line(&self, line: &str, out: &mut String) -> bool {
         let words = self.words(line);
         let (mut foreign, mut kazakh) = (0, 0);
+        let mut converted = Vec::with_capacity(words.len());
         for &(s, e) in &words {
-            match self.classify(&line[s..e]) {
+            let (kind, result) = self.word(&line[s..e], line[..s].chars().next_back(), line[e..].chars().next());
+            match kind {
                 Kind::Foreign => foreign += 1,
                 Kind::Kazakh => kazakh += 1,
                 Kind::Plain => {}
             }
+            converted.push(result);
         }
         if foreign >= FOREIGN_LINE && foreign > kazakh {
             out.push_str(line);
@@ -219,17 +214,14 @@ impl Reverse {
         }
         let mut changed = false;
         let mut last = 0;
-        for &(s, e) in &words {
-            let word = &line[s..e];
-            let prev = line[..s].chars().next_back();
-            let next = line[e..].chars().next();
+        for (&(s, e), result) in words.iter().zip(converted) {
             out.push_str(&line[last..s]);
-            match self.word(word, prev, next) {
-                Some(c) if c != word => {
+            match result {
+                Some(c) if c != line[s..e] => {
                     out.push_str(&c);
                     changed = true;
                 }
-                _ => out.push_str(word),
+                _ => out.push_str(&line[s..e]),
             }
             last = e;
         }

@@ -67,16 +67,45 @@ pub(crate) struct RuleSet {
     overlay: Option<Arc<Overlay>>,
     dense: Cow<'static, [u64; DENSE_LEN]>,
     max_key_chars: usize,
+    /// For tables with longer keys: per character below [`SMALL_LEN`], whether a longer key
+    /// starts with it, so the longest match tries only the lengths that can match.
+    starts_longer: Option<Arc<[bool; SMALL_LEN]>>,
 }
+
+/// Characters covered by [`RuleSet::starts_longer`]: Basic Latin to Latin Extended-B, and the
+/// modifier letters used as apostrophes.
+pub(crate) const SMALL_LEN: usize = 0x300;
 
 impl RuleSet {
     /// The bundled rules of a table.
-    pub(crate) const fn new(base: &'static StaticTable) -> RuleSet {
+    pub(crate) fn new(base: &'static StaticTable) -> RuleSet {
+        let starts_longer = (base.max_key_chars > 1).then(|| {
+            let mut longer = [false; SMALL_LEN];
+            for key in base.index.keys() {
+                let mut chars = key.chars();
+                if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
+                    if let Some(slot) = longer.get_mut(first as usize) {
+                        *slot = true;
+                    }
+                }
+            }
+            Arc::new(longer)
+        });
         RuleSet {
             base,
             overlay: None,
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
+            starts_longer,
+        }
+    }
+
+    /// The longest key that can start with `c`, in characters.
+    #[inline]
+    pub(crate) fn max_key_chars_from(&self, c: char) -> usize {
+        match (&self.starts_longer, &self.overlay) {
+            (Some(longer), None) if (c as usize) < SMALL_LEN && !longer[c as usize] => 1,
+            _ => self.max_key_chars,
         }
     }
 
@@ -115,6 +144,7 @@ impl RuleSet {
             max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
             overlay: Some(Arc::new(Overlay { rules, index })),
             dense: Cow::Owned(dense),
+            starts_longer: None,
         }
     }
 
