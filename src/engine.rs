@@ -129,7 +129,17 @@ impl Engine<'_> {
         let token_start = ws.unwrap_or(0);
         let token = &text[token_start..];
         if (in_long && ws.is_none()) || is_long(token) {
-            if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| is_safe_start(b, p, dense)) {
+            // A cut must not fall inside a key of several letters either.
+            let spans_key = |p: usize| match self.rules {
+                Some(rules) if rules.max_key_chars() > 1 => text[..p]
+                    .chars()
+                    .rev()
+                    .take(rules.max_key_chars() - 1)
+                    .any(|c| rules.max_key_chars_from(c) > 1),
+                _ => false,
+            };
+            let safe = |p: usize| is_safe_start(b, p, dense) && !spans_key(p);
+            if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| safe(p)) {
                 return Some((p, true));
             }
         }

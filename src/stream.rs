@@ -75,6 +75,8 @@ pub struct Writer<'t, W: Write> {
     lossy: bool,
     /// The pending text continues a long token (see the engine).
     in_long: bool,
+    /// Where `pending` holds a U+FFFD put in for invalid bytes, and how many bytes it added.
+    replaced: Vec<(usize, usize)>,
 }
 
 impl<W: Write> fmt::Debug for Writer<'_, W> {
@@ -119,6 +121,7 @@ impl<'t, W: Write> Writer<'t, W> {
                         ));
                     }
                     self.pending.splice(at..at + bad, "\u{FFFD}".bytes());
+                    self.replaced.push((at, 3 - bad));
                     from = at + 3;
                 }
             }
@@ -158,7 +161,14 @@ impl<'t, W: Write> Writer<'t, W> {
         result?;
         self.prev = head.chars().next_back().or(self.prev);
         self.in_long = long;
-        self.consumed += cut as u64;
+        // Input bytes: the pending bytes converted, less what replacing invalid bytes added.
+        let added: usize = self.replaced.iter().filter(|(at, _)| *at < cut).map(|(_, n)| n).sum();
+        self.replaced.retain_mut(|(at, _)| {
+            let keep = *at >= cut;
+            *at = at.wrapping_sub(cut);
+            keep
+        });
+        self.consumed += (cut - added) as u64;
         self.pending.drain(..cut);
         Ok(())
     }
@@ -231,6 +241,7 @@ impl Transliterator {
             html: html::State::default(),
             lossy: false,
             in_long: false,
+            replaced: Vec::new(),
         }
     }
 

@@ -148,6 +148,12 @@ pub fn parse_rules(text: &str, is_class: &dyn Fn(&str) -> bool) -> Result<Vec<Ro
         if from.is_empty() {
             return Err(err(line, "empty `from` field"));
         }
+        if from.chars().any(char::is_whitespace) {
+            return Err(err(
+                line,
+                format!("{from:?}: a key may not hold whitespace (text is cut at whitespace)"),
+            ));
+        }
         let condition = parse_condition(context, is_class).map_err(|m| err(line, m))?;
         if let Some(first) = rows.iter().find(|r| r.from == from && r.condition == condition) {
             return Err(err(

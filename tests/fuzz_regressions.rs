@@ -51,7 +51,6 @@ fn saved_inputs_pass_the_checks_of_the_fuzz_targets() {
 /// write to a lossy writer: `bytes_in` says 4, the input was 2 bytes. The writer replaces the bad
 /// byte with U+FFFD (3 bytes) in its pending buffer and counts the pending bytes it converts.
 #[test]
-#[ignore = "bug bytes-1: Writer::bytes_in counts U+FFFD replacements instead of input bytes in lossy mode"]
 fn bytes_1_lossy_bytes_in() {
     replay("bytes-1.bin", true);
 }
@@ -60,7 +59,6 @@ fn bytes_1_lossy_bytes_in() {
 /// one-shot conversion of `х\u{b}h` gives ``, the writer gives `h\u{b}h` because it converts up
 /// to the last whitespace first, so the key never matches.
 #[test]
-#[ignore = "bug tables-1: a user key that holds whitespace cannot match across a stream cut"]
 fn tables_1_key_with_whitespace() {
     replay("tables-1.bin", true);
 }
@@ -69,7 +67,6 @@ fn tables_1_key_with_whitespace() {
 /// 3003 characters ending in `аб`. One-shot gives `…X`; the writer cuts the long token between
 /// `а` and `б` and gives `…ab`.
 #[test]
-#[ignore = "bug tables-1: a key of several letters does not match across a cut inside a long token"]
 fn tables_2_key_across_a_long_token_cut() {
     replay("tables-2.bin", true);
 }
