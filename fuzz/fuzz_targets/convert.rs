@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_convert(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_convert(data, jazu_fuzz::FUZZ_STRICT));

@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_normalize(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_normalize(data, jazu_fuzz::FUZZ_STRICT));

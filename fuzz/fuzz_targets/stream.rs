@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_stream(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| jazu_fuzz::check_stream(data, jazu_fuzz::FUZZ_STRICT));

@@ -2,6 +2,10 @@
 //! and panics when a property breaks. `tests/fuzz_regressions.rs` of the main crate includes
 //! this file to replay saved crash inputs through the same checks, so it depends only on `jazu`
 //! and `unicode-normalization`.
+//!
+//! `strict` turns on the checks of known, reported bugs. The fuzz targets run with
+//! [`FUZZ_STRICT`] (off while those bugs are open, so that the fuzzer looks for new ones instead
+//! of finding the same one again); the regression tests always run strict.
 
 #![forbid(unsafe_code)]
 #![allow(dead_code)]
@@ -11,6 +15,15 @@ use std::sync::OnceLock;
 
 use jazu::{InvalidUtf8, Scheme, Source, Transliterator};
 use unicode_normalization::is_nfc;
+
+/// Whether the fuzz targets also check the properties that known bugs break today; turn on
+/// when they are fixed (see `tests/fuzz_regressions.rs`):
+///
+/// - `bytes-1`: [`jazu::Writer::bytes_in`] counts the U+FFFD written for invalid bytes in lossy
+///   mode instead of the input bytes;
+/// - `tables-1`: a user rule whose key has several characters does not match across a stream
+///   cut (whitespace in the key, or a long token cut inside the key).
+pub const FUZZ_STRICT: bool = false;
 
 /// A fixed Kazakh sentence, converted with every user table the `tables` target builds.
 pub const SENTENCE: &str = "Бұрыңғы өткен заманда, бір данышпан кісі: ШЫМКЕНТ, Жаңаөзен, Ёлка, \
@@ -55,11 +68,7 @@ pub fn case(selector: u8) -> &'static Case {
 
 /// One case per target scheme with source `cyrl` (the same engine as `auto`), HTML off and on.
 pub fn stream_cases() -> impl Iterator<Item = &'static Case> {
-    cases()
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i & 8 != 0)
-        .map(|(_, c)| c)
+    cases().iter().enumerate().filter(|(i, _)| i & 8 != 0).map(|(_, c)| c)
 }
 
 /// Whether the NFC property applies to the output of `case` for `s`: in HTML mode markup is
@@ -69,7 +78,7 @@ fn nfc_applies(case: &Case, s: &str) -> bool {
 }
 
 /// Target `convert`: no panic, NFC output, `convert_into` appends what `convert` returns.
-pub fn check_convert(data: &[u8]) {
+pub fn check_convert(data: &[u8], _strict: bool) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
@@ -118,7 +127,8 @@ pub fn split_sizes(data: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// Writes `pieces` through a converting writer, one `write` call each (also for empty pieces),
 /// checking `bytes_in` on the way, and returns the output.
-fn write_pieces(case: &Case, pieces: &[&[u8]], lossy: bool) -> io::Result<Vec<u8>> {
+/// `bytes_in` is checked unless the writer is lossy and `strict` is off (bug `bytes-1`).
+fn write_pieces(case: &Case, pieces: &[&[u8]], lossy: bool, strict: bool) -> io::Result<Vec<u8>> {
     let mut w = case.t.writer(Vec::new()).lossy(lossy);
     let mut written = 0u64;
     for piece in pieces {
@@ -126,7 +136,7 @@ fn write_pieces(case: &Case, pieces: &[&[u8]], lossy: bool) -> io::Result<Vec<u8
         assert_eq!(n, piece.len(), "{}: short write", case.name);
         written += n as u64;
         assert!(
-            w.bytes_in() <= written,
+            (lossy && !strict) || w.bytes_in() <= written,
             "{}: bytes_in {} > {written} bytes written (lossy {lossy}), pieces {:?}",
             case.name,
             w.bytes_in(),
@@ -138,7 +148,7 @@ fn write_pieces(case: &Case, pieces: &[&[u8]], lossy: bool) -> io::Result<Vec<u8
 
 /// Target `stream`: the writer fed in pieces equals one-shot `convert`, for every scheme, HTML
 /// off and on.
-pub fn check_stream(data: &[u8]) {
+pub fn check_stream(data: &[u8], strict: bool) {
     let Some((sizes, text)) = split_sizes(data) else {
         return;
     };
@@ -147,14 +157,15 @@ pub fn check_stream(data: &[u8]) {
     };
     let pieces = pieces(text, sizes);
     for case in stream_cases() {
-        let streamed = write_pieces(case, &pieces, false).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        let streamed = write_pieces(case, &pieces, false, strict).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         let whole = case.t.convert(s);
         assert!(
             streamed == whole.as_bytes(),
-            "{}: streamed {:?} != one-shot {:?} for {s:?} cut {:?}",
+            "{}: streamed {} != one-shot {} for {} cut {:?}",
             case.name,
-            String::from_utf8_lossy(&streamed),
-            whole,
+            short(&String::from_utf8_lossy(&streamed)),
+            short(&whole),
+            short(s),
             pieces.iter().map(|p| p.len()).collect::<Vec<_>>()
         );
     }
@@ -183,7 +194,7 @@ impl Read for Pieces<'_> {
 }
 
 /// Target `bytes`: raw bytes through `convert_reader` (small reads) and the lossy writer.
-pub fn check_bytes(data: &[u8]) {
+pub fn check_bytes(data: &[u8], strict: bool) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
@@ -220,7 +231,8 @@ pub fn check_bytes(data: &[u8]) {
             );
         }
     }
-    let lossy = write_pieces(case, &pieces, true).unwrap_or_else(|e| panic!("{}: lossy writer failed: {e}", case.name));
+    let lossy =
+        write_pieces(case, &pieces, true, strict).unwrap_or_else(|e| panic!("{}: lossy writer failed: {e}", case.name));
     let repaired = String::from_utf8_lossy(bytes);
     let expected = case.t.convert(&repaired);
     assert!(
@@ -233,7 +245,7 @@ pub fn check_bytes(data: &[u8]) {
 
 /// Target `normalize`: no panic, NFC output, idempotent, and every change names the input text
 /// at its offset.
-pub fn check_normalize(data: &[u8]) {
+pub fn check_normalize(data: &[u8], _strict: bool) {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
@@ -260,8 +272,9 @@ pub const TABLE_HEADER: &str = "from\tto\tcontext\tnote\n";
 /// Target `tables`: user rules from fuzz text. The first byte picks a table (with or without a
 /// header line put in front) or `map`/`map_when` rules (one per line, `FROM\tTO[\tCONTEXT]`).
 /// Building must return, and a transliterator that builds must convert the fixed sentence and
-/// the fuzz text, streamed the same as one-shot.
-pub fn check_tables(data: &[u8]) {
+/// the fuzz text, streamed in small pieces the same as one-shot (not compared when `strict` is
+/// off and a rule may have a key of several characters: bug `tables-1`).
+pub fn check_tables(data: &[u8], strict: bool) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
@@ -292,17 +305,44 @@ pub fn check_tables(data: &[u8]) {
         html: mode & 8 != 0,
         t,
     };
+    // With a key of several characters the writer may cut inside a match even when given the
+    // text in one piece (it converts up to the last whitespace at once): only run it then.
+    let compare = strict || !may_have_long_keys(s);
     for text in [SENTENCE, s] {
         let whole = case.t.convert(text);
         for size in [1u8, 3, 7] {
             let cut = pieces(text.as_bytes(), &[size]);
-            let streamed = write_pieces(&case, &cut, false).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let streamed = write_pieces(&case, &cut, false, strict).unwrap_or_else(|e| panic!("{}: {e}", case.name));
             assert!(
-                streamed == whole.as_bytes(),
-                "{}: streamed {:?} != one-shot {whole:?} for {text:?} in pieces of {size}; rules {s:?}",
+                !compare || streamed == whole.as_bytes(),
+                "{}: streamed {} != one-shot {} for {} in pieces of {size}; rules {}",
                 case.name,
-                String::from_utf8_lossy(&streamed)
+                short(&String::from_utf8_lossy(&streamed)),
+                short(&whole),
+                short(text),
+                short(s)
             );
         }
     }
+}
+
+/// Whether a line of `s` other than a comment or a header starts with a field of more than one
+/// character (a rule key of several characters).
+fn may_have_long_keys(s: &str) -> bool {
+    s.split('\n')
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split('\t').next())
+        .any(|key| key != "from" && key.chars().nth(1).is_some())
+}
+
+/// `s` quoted for a message, with its middle left out when it is long.
+fn short(s: &str) -> String {
+    const KEEP: usize = 100;
+    if s.chars().count() <= 2 * KEEP {
+        return format!("{s:?}");
+    }
+    let head: String = s.chars().take(KEEP).collect();
+    let tail: Vec<char> = s.chars().rev().take(KEEP).collect();
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head:?} … {tail:?} ({} chars)", s.chars().count())
 }
