@@ -398,7 +398,10 @@ fn latin_to_cyrillic_outside_pairs() {
             f.check(&row.at(), scheme.id(), latin, cyrillic, &t.convert(latin));
         }
     }
-    eprintln!("Latin → Cyrillic outside pairs: {tested} tested, {} failure(s)", f.len());
+    eprintln!(
+        "Latin → Cyrillic outside pairs: {tested} tested, {} failure(s)",
+        f.len()
+    );
     assert_eq!(tested, 5);
     f.finish("Latin → Cyrillic outside pairs");
 }
@@ -425,7 +428,13 @@ fn mediawiki_latin_to_cyrillic() {
     let t = Transliterator::new(Scheme::WikiLatn, Scheme::Cyrl).expect("read back");
     let mut f = Failures::new();
     for (latin, cyrillic) in pairs {
-        f.check("alphabets reference §6.8", "wiki-latn", latin, cyrillic, &t.convert(latin));
+        f.check(
+            "alphabets reference §6.8",
+            "wiki-latn",
+            latin,
+            cyrillic,
+            &t.convert(latin),
+        );
     }
     f.finish("MediaWiki kk-latn → Cyrillic");
 }
