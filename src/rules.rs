@@ -67,6 +67,8 @@ pub(crate) struct RuleSet {
     overlay: Option<Arc<Overlay>>,
     dense: Cow<'static, [u64; DENSE_LEN]>,
     max_key_chars: usize,
+    /// Output bytes per input byte of the fast loop, to size its buffer.
+    expansion: usize,
     /// For tables with longer keys: per character below [`SMALL_LEN`], whether a longer key
     /// starts with it, so the longest match tries only the lengths that can match.
     starts_longer: Option<Arc<[bool; SMALL_LEN]>>,
@@ -96,6 +98,7 @@ impl RuleSet {
             overlay: None,
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
+            expansion: expansion_of(base.dense),
             starts_longer,
         }
     }
@@ -143,6 +146,7 @@ impl RuleSet {
             base,
             max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
             overlay: Some(Arc::new(Overlay { rules, index })),
+            expansion: expansion_of(&dense),
             dense: Cow::Owned(dense),
             starts_longer: None,
         }
@@ -181,6 +185,12 @@ impl RuleSet {
     pub(crate) fn max_key_chars(&self) -> usize {
         self.max_key_chars
     }
+
+    /// Output bytes per input byte of the fast loop's table entries (at least 1).
+    #[inline]
+    pub(crate) fn expansion(&self) -> usize {
+        self.expansion
+    }
 }
 
 /// Whether a dense entry's tag means "look at the rules".
@@ -189,15 +199,12 @@ pub(crate) fn is_rules_tag(tag: u8) -> bool {
     tag == DENSE_RULES || tag == DENSE_OVERLAY
 }
 
-impl RuleSet {
-    /// Output bytes per input byte of the dense entries, rounded up (at least 1).
-    pub(crate) fn expansion(&self) -> usize {
-        let longest = self
-            .dense
-            .iter()
-            .map(|e| if (*e as u8) <= 7 { (*e as u8) as usize } else { 2 })
-            .max()
-            .unwrap_or(2);
-        longest.div_ceil(2).max(1)
-    }
+/// Output bytes per input byte of the plain entries of a dense array, rounded up (at least 1).
+fn expansion_of(dense: &[u64; DENSE_LEN]) -> usize {
+    let longest = dense
+        .iter()
+        .map(|e| if (*e as u8) <= 7 { (*e as u8) as usize } else { 2 })
+        .max()
+        .unwrap_or(2);
+    longest.div_ceil(2).max(1)
 }
