@@ -386,6 +386,14 @@ fn fast_run(
         let (c0, c1) = (b[i], b[i + 1]);
         if c0 & 0xFC == 0xD0 {
             let entry = dense[(((c0 & 3) as usize) << 6) | (c1 & 0x3F) as usize];
+            if entry as u8 == DENSE_PASS && !(c0 == 0xD2 && (0x83..=0x89).contains(&c1)) {
+                // A letter no rule names (every letter when normalizing): copied.
+                out[o] = c0;
+                out[o + 1] = c1;
+                o += 2;
+                i += 2;
+                continue;
+            }
             if entry as u8 > 7 {
                 break;
             }
@@ -441,8 +449,13 @@ impl Engine<'_> {
             ends[count] = j;
             count += 1;
         }
-        for &end in ends[..count].iter().rev() {
-            if let Some(candidates) = rules.lookup(&text[i..end]) {
+        for (k, &end) in ends[..count].iter().enumerate().rev() {
+            let candidates = if k == 0 {
+                text[i..end].chars().next().and_then(|c| rules.lookup_char(c))
+            } else {
+                rules.lookup(&text[i..end])
+            };
+            if let Some(candidates) = candidates {
                 if let Some(to) = pick(candidates, before, char_at(text, end, next)) {
                     return Some((to, end - i));
                 }

@@ -142,9 +142,9 @@ impl Reverse {
         (kind, Some(converted.into_owned()))
     }
 
-    /// Whether `tables/foreign.tsv` lists the word (in plain or Turkic lower case).
+    /// Whether `tables/foreign.tsv` lists the word (its words are ASCII, compared in lower case).
     fn is_listed(&self, word: &str) -> bool {
-        FOREIGN.contains(word.to_lowercase().as_str()) || FOREIGN.contains(self.fold(word).as_str())
+        word.is_ascii() && FOREIGN.contains(word.to_ascii_lowercase().as_str())
     }
 
     /// Converts `text`, line by line, appending to `out`. Returns `false` (with `out` untouched)

@@ -72,6 +72,9 @@ pub(crate) struct RuleSet {
     /// For tables with longer keys: per character below [`SMALL_LEN`], whether a longer key
     /// starts with it, so the longest match tries only the lengths that can match.
     starts_longer: Option<Arc<[bool; SMALL_LEN]>>,
+    /// For Latin tables: per character below [`SMALL_LEN`], the rule range of that one-letter
+    /// key (length 0: none), so the common lookup needs no hashing.
+    small: Option<Arc<[(u32, u32); SMALL_LEN]>>,
 }
 
 /// Characters covered by [`RuleSet::starts_longer`]: Basic Latin to Latin Extended-B, and the
@@ -93,6 +96,18 @@ impl RuleSet {
             }
             Arc::new(longer)
         });
+        let small = (base.max_key_chars > 1).then(|| {
+            let mut small = [(0u32, 0u32); SMALL_LEN];
+            for (key, range) in base.index.entries() {
+                let mut chars = key.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    if let Some(slot) = small.get_mut(c as usize) {
+                        *slot = *range;
+                    }
+                }
+            }
+            Arc::new(small)
+        });
         RuleSet {
             base,
             overlay: None,
@@ -100,6 +115,7 @@ impl RuleSet {
             max_key_chars: base.max_key_chars,
             expansion: expansion_of(base.dense),
             starts_longer,
+            small,
         }
     }
 
@@ -149,6 +165,7 @@ impl RuleSet {
             expansion: expansion_of(&dense),
             dense: Cow::Owned(dense),
             starts_longer: None,
+            small: None,
         }
     }
 
@@ -167,6 +184,20 @@ impl RuleSet {
             _ => self.base.rules,
         };
         rules.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// The rules of a one-letter key, if any.
+    #[inline]
+    pub(crate) fn lookup_char(&self, c: char) -> Option<&[Rule]> {
+        if let (Some(small), None) = (&self.small, &self.overlay) {
+            if let Some(&(start, len)) = small.get(c as usize) {
+                return (len > 0)
+                    .then(|| self.base.rules.get(start as usize..(start + len) as usize))
+                    .flatten();
+            }
+        }
+        let mut buf = [0u8; 4];
+        self.lookup(c.encode_utf8(&mut buf))
     }
 
     /// The rules of a key, if any (overlay first).
