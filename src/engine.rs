@@ -90,6 +90,21 @@ fn is_safe_start(b: &[u8], i: usize, dense: &[u64; DENSE_LEN]) -> bool {
             let is_mark = c == 0xD2 && (0x83..=0x89).contains(&t);
             !is_mark && ((1..=7).contains(&tag) || tag == DENSE_PASS)
         }
+        // Any other character that NFC leaves alone and that is not a combining mark (a CJK
+        // ideograph, a Greek letter): it passes through unchanged, so it is safe too.
+        (Some(&c), _) if c >= 0xC0 => {
+            let len = if c < 0xE0 {
+                2
+            } else if c < 0xF0 {
+                3
+            } else {
+                4
+            };
+            b.get(i..i + len)
+                .and_then(|s| std::str::from_utf8(s).ok())
+                .and_then(|s| s.chars().next())
+                .is_some_and(|ch| !is_cyrillic(ch) && !is_combining_mark(ch) && is_nfc_char(ch))
+        }
         _ => false,
     }
 }

@@ -11,9 +11,9 @@ use std::io::{self, Read, Write};
 use crate::html;
 use crate::translit::Transliterator;
 
-/// In HTML mode, text without whitespace (and in Latin → Cyrillic mode, a line) held back
-/// beyond this size is cut anyway.
-const HTML_MAX_PENDING: usize = 1 << 20;
+/// Text held back beyond this size is cut anyway, to keep memory bounded (see
+/// `Writer::boundary`).
+const MAX_PENDING: usize = 4 << 20;
 
 /// Size of the reads of [`Transliterator::convert_reader`].
 const READ_SIZE: usize = 64 * 1024;
@@ -175,33 +175,29 @@ impl<'t, W: Write> Writer<'t, W> {
 
     /// Where the pending text may be cut, and whether the cut falls inside a long token.
     fn boundary(&self, text: &str) -> Option<(usize, bool)> {
-        if self.t.is_linewise() {
-            // Latin is read back to Cyrillic line by line: cut after the last line end (or,
-            // for a line longer than the limit, after its last whitespace).
-            let b = text.as_bytes();
-            return match b.iter().rposition(|&c| c == b'\n') {
-                Some(p) => Some((p + 1, false)),
-                None if b.len() >= HTML_MAX_PENDING => {
-                    b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| (p + 1, false))
-                }
-                None => None,
-            };
-        }
-        if self.t.is_html() {
+        let b = text.as_bytes();
+        let found = if self.t.is_linewise() {
+            // Latin is read back to Cyrillic line by line: cut after the last line end.
+            b.iter().rposition(|&c| c == b'\n').map(|p| (p + 1, false))
+        } else if self.t.is_html() {
             // In HTML mode only whitespace is a safe cut: no markup delimiter (`-->`, `</pre`,
-            // a closing quote) contains it. Markup with no whitespace for a long stretch is cut
-            // anyway, at a character boundary, to keep memory bounded.
-            let b = text.as_bytes();
-            return match b.iter().rposition(|c| c.is_ascii_whitespace()) {
-                Some(p) => Some((p + 1, false)),
-                None if b.len() >= HTML_MAX_PENDING => (1..b.len())
-                    .rev()
-                    .find(|&p| text.is_char_boundary(p))
-                    .map(|p| (p, false)),
-                None => None,
-            };
+            // a closing quote) contains it.
+            b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| (p + 1, false))
+        } else {
+            self.t.engine().last_boundary(text, self.in_long)
+        };
+        if found.is_some() || b.len() < MAX_PENDING {
+            return found;
         }
-        self.t.engine().last_boundary(text, self.in_long)
+        // Held-back text beyond the limit (a line of more than 4 MiB in Latin → Cyrillic mode,
+        // markup without whitespace, a letter with millions of combining marks) is cut anyway,
+        // to keep memory bounded: after its last whitespace, else at its last character
+        // boundary. Only there can the output differ from a one-shot conversion.
+        b.iter()
+            .rposition(|c| c.is_ascii_whitespace())
+            .map(|p| p + 1)
+            .or_else(|| (1..b.len()).rev().find(|&p| text.is_char_boundary(p)))
+            .map(|p| (p, false))
     }
 
     /// Converts what is left, reports input that ended inside a UTF-8 sequence, and returns
