@@ -261,24 +261,28 @@ fn stream_pieces(t: &Transliterator, pieces: &[&[u8]]) -> String {
     String::from_utf8(w.finish().expect("valid UTF-8 input")).expect("UTF-8 output")
 }
 
+/// Held-back text over this size is cut wherever it is (`MAX_PENDING` in `src/stream.rs`).
+const FORCED_CUT: usize = 4 << 20;
+
 #[test]
-fn html_without_whitespace_over_a_mebibyte_in_one_write() {
-    // Over 1 MiB without whitespace, HTML mode cuts anyway; here the writes end where a cut
-    // cannot hurt (before a letter that starts a word part).
+fn html_text_without_whitespace() {
+    // Text of 5.4 MB without whitespace: held back up to the limit, then cut; the letters on
+    // both sides of a cut convert the same.
     let t = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021)
         .html(true)
         .build()
         .unwrap();
-    let s = format!("<p>{}</p>", "Қазақстан".repeat(70_000));
+    let n = size(300_000, 20_000);
+    let s = format!("<p>{}</p>", "Қазақстан".repeat(n));
     let one = t.convert(&s);
-    assert!(one == format!("<p>{}</p>", "Qazaqstan".repeat(70_000)));
+    assert!(one == format!("<p>{}</p>", "Qazaqstan".repeat(n)));
     for size in [64 * 1024, 1 << 20] {
         assert!(stream(&t, s.as_bytes(), size) == one, "pieces of {size}");
     }
 }
 
 #[test]
-fn html_forced_cut_at_a_mebibyte() {
+fn html_delimiters_and_marks_split_by_a_write() {
     let t = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021)
         .html(true)
         .build()
@@ -291,10 +295,11 @@ fn html_forced_cut_at_a_mebibyte() {
     let streamed = stream_pieces(&t, &[&s.as_bytes()[..split], &s.as_bytes()[split..]]);
     assert!(
         streamed == one,
-        "comment end split by the cut: ends {:?}",
+        "comment end split by a write: ends {:?}",
         &streamed[streamed.len() - 12..]
     );
-    // A letter with two marks (ё + acute), the write ending after the first mark.
+    // A letter with two marks (ё + acute) after 1 MiB of letters, the write ending after the
+    // first mark.
     let s = format!("{}е\u{308}\u{301}x", "е".repeat(1 << 19));
     let split = s.len() - 3;
     let one = t.convert(&s);
@@ -307,17 +312,60 @@ fn html_forced_cut_at_a_mebibyte() {
     assert!(streamed == one, "mark cut off its letter");
 }
 
-/// Writes `unit` repeated to about 8 MB into a writer for `t`, in 64 KiB pieces, and returns
-/// how many bytes it holds back unconverted at the end (before `finish`): the memory it needs.
+#[test]
+#[ignore = "bug (documented limit): held-back text over 4 MiB is cut at its last character \
+            boundary (Writer::boundary, MAX_PENDING): in HTML mode a comment end or `</script` \
+            split there is missed and the rest of the document is left unconverted; a combining \
+            mark cut off its letter gives output that is not NFC"]
+fn forced_cut_beyond_the_limit() {
+    let html = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021)
+        .html(true)
+        .build()
+        .unwrap();
+    let mut failures = Vec::new();
+    // Markup of 5 MiB without whitespace, the write ending inside a delimiter.
+    let body = "x".repeat(FORCED_CUT + (1 << 20));
+    for (s, end) in [
+        (format!("<!--{body}-->Қазақ"), "-->"),
+        (format!("<script>{body}</script>Қазақ"), "</script>"),
+    ] {
+        let split = s.find(end).unwrap() + 2;
+        let one = html.convert(&s);
+        let streamed = stream_pieces(&html, &[&s.as_bytes()[..split], &s.as_bytes()[split..]]);
+        if !streamed.ends_with("Qazaq") {
+            failures.push(format!(
+                "{end} split by the cut: ends {:?}",
+                &streamed[streamed.len() - 12..]
+            ));
+        }
+        assert!(one.ends_with("Qazaq"));
+    }
+    // A letter and 2.2M acute accents (4.4 MB), then a mark below (U+0316) in a write of its own:
+    // NFC puts it before the accents, but it is converted on its own.
+    let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021).unwrap();
+    let s = format!("{}\u{316}", marks(FORCED_CUT / 2 + 100_000));
+    let split = s.len() - 2;
+    let streamed = stream_pieces(&t, &[&s.as_bytes()[..split], &s.as_bytes()[split..]]);
+    if !is_nfc(&streamed) {
+        failures.push("a mark below after 4 MiB of accents: output not NFC".to_string());
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Writes `unit` repeated to about 8 MB (2 MB in a debug build) into a writer for `t`, in 64 KiB
+/// pieces, and returns how many bytes it holds back unconverted at the end (before `finish`): the
+/// memory it needs.
 fn held_back(t: &Transliterator, unit: &str) -> u64 {
     let block = unit.repeat(64 * 1024 / unit.len());
     let mut w = t.writer(std::io::sink());
     let mut written = 0u64;
-    while written < 8_000_000 {
+    while written < size(8_000_000, 2_000_000) as u64 {
         w.write_all(block.as_bytes()).unwrap();
         written += block.len() as u64;
     }
-    written - w.bytes_in()
+    let held = written - w.bytes_in();
+    eprintln!("{} {unit:?}: {held} of {written} bytes held back", t.to());
+    held
 }
 
 /// The most a writer may hold back: a long token is cut near its end; an HTML or line-by-line
@@ -373,7 +421,8 @@ fn long_words_with_a_user_key_of_two_letters_are_converted_as_they_stream() {
 #[test]
 fn long_line_from_auto_streams_like_one_shot() {
     // A line of about 1.2 MB of Cyrillic, then 0.5 MB of Latin (fewer letters than the
-    // Cyrillic): as a whole a Cyrillic line, its Latin kept; its last piece alone is Latin.
+    // Cyrillic): as a whole a Cyrillic line, its Latin kept; its last part alone would be read
+    // as Latin. Under the limit of held-back text, the line is converted whole.
     let cyrillic = "Қазақ ".repeat(1_200_000 / "Қазақ ".len());
     let latin = "Qazaqstan Respublikasy ğ ş ".repeat(500_000 / 27);
     let s = format!("{cyrillic}{latin}\n");
