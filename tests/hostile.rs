@@ -3,7 +3,7 @@
 //! line tool (unreadable, missing and directory inputs, a full disk, a closed pipe).
 //!
 //! Run in release mode: a debug build (as in `cargo test`) uses smaller sizes and fewer schemes
-//! for the library tests, and at most 16 MB for the tool, to stay within a minute or so:
+//! for the library tests, and 4 MB for the tool, to stay within a minute or so:
 //!
 //! ```sh
 //! cargo test --release --all-features --test hostile
@@ -518,13 +518,13 @@ mod cli {
         error_lines(o, 1).remove(0)
     }
 
-    /// The size in MB of the big streaming inputs: `JAZU_HOSTILE_MB`, else 100 (16 in a debug
+    /// The size in MB of the big streaming inputs: `JAZU_HOSTILE_MB`, else 100 (4 in a debug
     /// build).
     fn big_mb() -> usize {
         std::env::var("JAZU_HOSTILE_MB")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(if cfg!(debug_assertions) { 16 } else { 100 })
+            .unwrap_or(super::size(100, 4))
     }
 
     /// The peak resident set (VmHWM, KiB) of a running process, if it can be read.
@@ -667,17 +667,17 @@ mod cli {
 
     #[test]
     fn big_input_without_any_whitespace_from_auto() {
-        assert_streams_flat(&[], 24, "Қазақстанреспубликасы", "Qazaqstanrespublikasy");
+        assert_streams_flat(&[], big_mb(), "Қазақстанреспубликасы", "Qazaqstanrespublikasy");
     }
 
     #[test]
     fn big_input_of_other_scripts_without_whitespace() {
-        assert_streams_flat(&["-f", "cyrl"], 24, "中文", "中文");
+        assert_streams_flat(&["-f", "cyrl"], big_mb(), "中文", "中文");
     }
 
     #[test]
     fn big_run_of_combining_marks() {
-        let count = 4_000_000;
+        let count = super::size(4_000_000, 1_000_000);
         let r = stream_big(&["-f", "cyrl"], "\u{301}", count, "\u{301}");
         eprintln!("{count} marks: peak RSS {} KiB", r.peak_kib);
         assert!(r.status.success(), "{}", r.stderr);
