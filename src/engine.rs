@@ -11,7 +11,7 @@
 //! that NFC does not change) gets no protection or repair, only NFC and letter conversion; so it
 //! can be cut at any safe character and converted piece by piece. Rules look at one character on
 //! each side. Together this makes the output of a stream independent of how it is cut: see
-//! [`last_boundary`].
+//! [`Cuts::boundary`].
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -119,46 +119,134 @@ fn token_end(text: &str, from: usize) -> usize {
 
 /// Whether a token is long: more than [`MAX_TOKEN`] characters other than combining marks.
 pub(crate) fn is_long(token: &str) -> bool {
-    token
-        .chars()
-        .filter(|&c| !is_combining_mark(c))
-        .nth(MAX_TOKEN)
-        .is_some()
+    letters(token, MAX_TOKEN + 1) > MAX_TOKEN
+}
+
+/// Whether cutting `text` before byte `p` falls inside a long token, where `text` continues a
+/// long token if `in_long` is set: the token around `p`, as far as `text` goes, is long.
+pub(crate) fn is_long_at(text: &str, p: usize, in_long: bool) -> bool {
+    let start = text[..p]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_break(c))
+        .map(|(i, c)| i + c.len_utf8());
+    match start {
+        Some(start) => start < p && is_long(&text[start..]),
+        None => in_long || is_long(text),
+    }
+}
+
+/// The number of characters of `text` other than combining marks, counted up to `limit`.
+fn letters(text: &str, limit: usize) -> usize {
+    text.chars().filter(|&c| !is_combining_mark(c)).take(limit).count()
+}
+
+/// What a stream knows of the text it holds back, kept between writes so that each part of the
+/// text is scanned once (see [`Engine::scan`]). Positions are byte offsets into that text.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Cuts {
+    /// How much of the text has been scanned.
+    scanned: usize,
+    /// The end of the last whitespace, where the last token starts.
+    ws: Option<usize>,
+    /// The characters of the last token other than combining marks, counted up to
+    /// `MAX_TOKEN + 1`.
+    letters: usize,
+    /// The last position inside the last token (not at its start) where a long token may be cut.
+    safe: Option<usize>,
+}
+
+impl Cuts {
+    /// Whether the last token is long, given whether the text continues a long token.
+    pub(crate) fn is_long(&self, in_long: bool) -> bool {
+        (in_long && self.ws.is_none()) || self.letters > MAX_TOKEN
+    }
+
+    /// Where a stream may cut the text scanned, which starts a token (or continues a long token
+    /// when `in_long` is set): inside a long token before its last safe character, else after
+    /// the last whitespace. Returns the cut and whether it falls inside a long token.
+    /// Converting the two sides separately, each with the other's edge character as context,
+    /// gives the same output as converting the text whole.
+    pub(crate) fn boundary(&self, in_long: bool) -> Option<(usize, bool)> {
+        match self.safe {
+            Some(p) if self.is_long(in_long) => Some((p, true)),
+            _ => self.ws.map(|p| (p, false)),
+        }
+    }
+
+    /// Follows the removal of the first `at` bytes of the text: a cut that [`Cuts::boundary`]
+    /// gave (`long` as it said) keeps what is known; any other cut starts the scan over.
+    pub(crate) fn cut(&mut self, at: usize, long: bool) {
+        if !long && self.ws == Some(at) {
+            // The last token is now the whole text; its letters and safe positions stay.
+            self.ws = None;
+            self.safe = self.safe.map(|p| p - at);
+        } else if long && self.safe == Some(at) {
+            // The rest continues a long token, which needs no letter count, and holds no other
+            // safe position.
+            self.ws = None;
+            self.safe = None;
+        } else {
+            *self = Cuts::default();
+            return;
+        }
+        self.scanned -= at;
+    }
 }
 
 impl Engine<'_> {
-    /// Where a stream may cut `text`, which starts a token (or continues a long token when
-    /// `in_long` is set): after its last ASCII whitespace, or inside a long token before its
-    /// last safe character. Returns the cut and whether it falls inside a long token. Converting
-    /// the two sides separately, each with the other's edge character as context, gives the same
-    /// output as converting `text` whole.
-    pub(crate) fn last_boundary(&self, text: &str, in_long: bool) -> Option<(usize, bool)> {
-        let b = text.as_bytes();
-        let dense = self.dense();
-        // The end of the last whitespace (of any kind: all of it ends tokens).
-        let ws = text
+    /// Scans the part of `text` added since the last call (`text` only grows at its end between
+    /// calls, except through [`Cuts::cut`]). It looks back from the end for the last
+    /// whitespace, and then at the token after it, so each part is scanned about once.
+    pub(crate) fn scan(&self, text: &str, cuts: &mut Cuts) {
+        let from = cuts.scanned;
+        if from >= text.len() {
+            return;
+        }
+        let new_ws = text[from..]
             .char_indices()
             .rev()
             .find(|&(_, c)| is_break(c))
-            .map(|(p, c)| p + c.len_utf8());
-        let token_start = ws.unwrap_or(0);
-        let token = &text[token_start..];
-        if (in_long && ws.is_none()) || is_long(token) {
-            // A cut must not fall inside a key of several letters either.
-            let spans_key = |p: usize| match self.rules {
-                Some(rules) if rules.max_key_chars() > 1 => text[..p]
-                    .chars()
-                    .rev()
-                    .take(rules.max_key_chars() - 1)
-                    .any(|c| rules.max_key_chars_from(c) > 1),
-                _ => false,
-            };
-            let safe = |p: usize| is_safe_start(b, p, dense) && !spans_key(p);
-            if let Some(p) = (token_start + 1..b.len()).rev().find(|&p| safe(p)) {
-                return Some((p, true));
+            .map(|(p, c)| from + p + c.len_utf8());
+        let token_from = match new_ws {
+            Some(p) => {
+                *cuts = Cuts {
+                    scanned: from,
+                    ws: Some(p),
+                    letters: 0,
+                    safe: None,
+                };
+                p
             }
+            None => from,
+        };
+        if cuts.letters <= MAX_TOKEN {
+            cuts.letters += letters(&text[token_from..], MAX_TOKEN + 1 - cuts.letters);
         }
-        ws.map(|p| (p, false))
+        // Safe positions depend only on the characters around them, so the last one of the new
+        // part, if any, is the last one of the token.
+        let lowest = token_from.max(cuts.ws.unwrap_or(0) + 1);
+        let dense = self.dense();
+        let b = text.as_bytes();
+        if let Some(p) = (lowest..b.len())
+            .rev()
+            .find(|&p| is_safe_start(b, p, dense) && !self.splits_key(text, p))
+        {
+            cuts.safe = Some(p);
+        }
+        cuts.scanned = text.len();
+    }
+
+    /// Whether cutting `text` before byte `p` could fall inside a key of several letters.
+    pub(crate) fn splits_key(&self, text: &str, p: usize) -> bool {
+        match self.rules {
+            Some(rules) if rules.max_key_chars() > 1 => text[..p]
+                .chars()
+                .rev()
+                .take(rules.max_key_chars() - 1)
+                .any(|c| rules.max_key_chars_from(c) > 1),
+            _ => false,
+        }
     }
 }
 

@@ -10,6 +10,27 @@ const RAW_ELEMENTS: [&str; 4] = ["code", "pre", "script", "style"];
 /// Attributes whose values are text for readers.
 const TEXT_ATTRIBUTES: [&str; 2] = ["alt", "title"];
 
+/// The longest delimiter that the scanner must see whole: `</` and the longest raw element name.
+const LONGEST_DELIMITER: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < RAW_ELEMENTS.len() {
+        if RAW_ELEMENTS[i].len() > longest {
+            longest = RAW_ELEMENTS[i].len();
+        }
+        i += 1;
+    }
+    2 + longest
+};
+
+/// Whether cutting `b` before byte `p` could split a delimiter that the scanner must see whole,
+/// whatever its state: `-->`, or a `<` and the bytes after it that say what it opens or closes
+/// (`<!--`, `<p`, `</script`).
+pub(crate) fn splits_delimiter(b: &[u8], p: usize) -> bool {
+    let window = &b[p.saturating_sub(LONGEST_DELIMITER - 1)..p];
+    window.last() == Some(&b'-') || window.contains(&b'<')
+}
+
 /// Where the scanner is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) enum State {

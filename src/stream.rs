@@ -5,15 +5,24 @@
 //! therefore the same as [`Transliterator::convert`] on the whole text, for every way of cutting
 //! the input into writes, including cuts inside a UTF-8 sequence.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read, Write};
 
+use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
+use unicode_normalization::{is_nfc_quick, IsNormalized};
+
+use crate::engine::{is_long_at, Cuts};
 use crate::html;
 use crate::translit::Transliterator;
 
 /// Text held back beyond this size is cut anyway, to keep memory bounded (see
-/// `Writer::boundary`).
+/// `Writer::forced_cut`).
 const MAX_PENDING: usize = 4 << 20;
+
+/// The forced cut looks for a good place within this many bytes of the end of the held-back
+/// text, so that what stays held back after it is short.
+const MAX_TAIL: usize = 64 * 1024;
 
 /// Size of the reads of [`Transliterator::convert_reader`].
 const READ_SIZE: usize = 64 * 1024;
@@ -52,6 +61,9 @@ impl std::error::Error for InvalidUtf8 {}
 /// inner writer. Call [`Writer::finish`] at the end: it converts what is still held back and
 /// reports input that ended inside a UTF-8 sequence. The inner writer is not flushed.
 ///
+/// Each write costs time in proportion to the bytes it adds (amortized): what is known of the
+/// held-back text is kept, and only the new part is scanned.
+///
 /// ```
 /// use std::io::Write;
 /// use jazu::{Scheme, Transliterator};
@@ -67,7 +79,11 @@ impl std::error::Error for InvalidUtf8 {}
 pub struct Writer<'t, W: Write> {
     t: &'t Transliterator,
     inner: W,
-    pending: Vec<u8>,
+    /// The text held back: complete UTF-8, invalid bytes already replaced.
+    pending: String,
+    /// Bytes after `pending` not decoded yet: an unfinished UTF-8 sequence, or invalid bytes
+    /// reported as an error.
+    undecoded: Vec<u8>,
     consumed: u64,
     prev: Option<char>,
     out: String,
@@ -75,8 +91,51 @@ pub struct Writer<'t, W: Write> {
     lossy: bool,
     /// The pending text continues a long token (see the engine).
     in_long: bool,
-    /// Where `pending` holds a U+FFFD put in for invalid bytes, and how many bytes it added.
-    replaced: Vec<(usize, usize)>,
+    /// Each U+FFFD put in for invalid bytes, as its offset in all the text that passed through
+    /// `pending`, and how many bytes it added; in order.
+    replaced: VecDeque<(u64, usize)>,
+    /// Bytes of text removed from the front of `pending` so far.
+    drained: u64,
+    /// Where the pending text may be cut, as far as it was scanned (engine mode).
+    cuts: Cuts,
+    /// The last line end or whitespace in the pending text, as far as it was scanned (line by
+    /// line and HTML modes).
+    breaks: LastBreak,
+}
+
+/// The end of the last break byte (a line feed, or ASCII whitespace) in a growing text, found
+/// by scanning each part once.
+#[derive(Clone, Copy, Debug, Default)]
+struct LastBreak {
+    /// How much of the text has been scanned.
+    scanned: usize,
+    /// The end of the last break byte.
+    end: Option<usize>,
+}
+
+impl LastBreak {
+    /// The end of the last byte of `b` that `is_break` accepts, scanning what was added since
+    /// the last call.
+    fn find(&mut self, b: &[u8], is_break: impl Fn(u8) -> bool) -> Option<usize> {
+        let from = self.scanned.min(b.len());
+        if let Some(p) = b[from..].iter().rposition(|&c| is_break(c)) {
+            self.end = Some(from + p + 1);
+        }
+        self.scanned = b.len();
+        self.end
+    }
+
+    /// Follows the removal of the first `at` bytes of the text.
+    fn cut(&mut self, at: usize) {
+        if self.end == Some(at) {
+            *self = LastBreak {
+                scanned: self.scanned - at,
+                end: None,
+            };
+        } else {
+            *self = LastBreak::default();
+        }
+    }
 }
 
 impl<W: Write> fmt::Debug for Writer<'_, W> {
@@ -99,49 +158,54 @@ impl<'t, W: Write> Writer<'t, W> {
         self.consumed
     }
 
-    /// The length of the valid UTF-8 prefix of `pending`, repairing or reporting invalid bytes.
-    fn valid_prefix(&mut self, last: bool) -> io::Result<usize> {
+    /// Moves the complete UTF-8 of `undecoded` to `pending`, repairing or reporting invalid
+    /// bytes. An unfinished sequence at the end stays, unless this is the `last` call.
+    fn decode(&mut self, last: bool) -> io::Result<()> {
         let mut from = 0;
-        loop {
-            match simdutf8::compat::from_utf8(&self.pending[from..]) {
-                Ok(_) => return Ok(self.pending.len()),
-                Err(e) => {
-                    let at = from + e.valid_up_to();
-                    let bad = match e.error_len() {
-                        Some(n) => n,
-                        None if last => self.pending.len() - at,
-                        None => return Ok(at),
-                    };
-                    if !self.lossy {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            InvalidUtf8 {
-                                offset: self.consumed + at as u64,
-                            },
-                        ));
-                    }
-                    self.pending.splice(at..at + bad, "\u{FFFD}".bytes());
-                    self.replaced.push((at, 3 - bad));
-                    from = at + 3;
-                }
+        let result = loop {
+            let rest = &self.undecoded[from..];
+            let (valid, error) = match simdutf8::compat::from_utf8(rest) {
+                Ok(_) => (rest.len(), None),
+                Err(e) => (e.valid_up_to(), Some(e.error_len())),
+            };
+            // The check above guarantees this succeeds; a second SIMD pass costs little.
+            let text = simdutf8::basic::from_utf8(&rest[..valid])
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))?;
+            self.pending.push_str(text);
+            from += valid;
+            let bad = match error {
+                None => break Ok(()),
+                Some(Some(n)) => n,
+                Some(None) if last => self.undecoded.len() - from,
+                Some(None) => break Ok(()),
+            };
+            if !self.lossy {
+                // Nothing was replaced, so the pending text is all input.
+                let offset = self.consumed + self.pending.len() as u64;
+                break Err(io::Error::new(io::ErrorKind::InvalidData, InvalidUtf8 { offset }));
             }
-        }
+            let at = self.drained + self.pending.len() as u64;
+            self.replaced.push_back((at, '\u{FFFD}'.len_utf8() - bad));
+            self.pending.push('\u{FFFD}');
+            from += bad;
+        };
+        self.undecoded.drain(..from);
+        result
     }
 
+    /// Decodes what was written and converts the held-back text up to where it may be cut (all
+    /// of it when this is the `last` call).
     fn process(&mut self, last: bool) -> io::Result<()> {
-        let valid = self.valid_prefix(last)?;
-        // The check above guarantees this succeeds; a second SIMD pass costs little.
-        let text = simdutf8::basic::from_utf8(&self.pending[..valid])
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))?;
+        self.decode(last)?;
         let (cut, long) = if last {
-            (text.len(), false)
+            (self.pending.len(), false)
         } else {
-            match self.boundary(text) {
+            match self.boundary() {
                 Some(c) => c,
                 None => return Ok(()),
             }
         };
-        let (head, tail) = text.split_at(cut);
+        let (head, tail) = self.pending.split_at(cut);
         let next = tail.chars().next();
         self.out.clear();
         let changed = self.t.convert_chunk(
@@ -161,43 +225,79 @@ impl<'t, W: Write> Writer<'t, W> {
         result?;
         self.prev = head.chars().next_back().or(self.prev);
         self.in_long = long;
-        // Input bytes: the pending bytes converted, less what replacing invalid bytes added.
-        let added: usize = self.replaced.iter().filter(|(at, _)| *at < cut).map(|(_, n)| n).sum();
-        self.replaced.retain_mut(|(at, _)| {
-            let keep = *at >= cut;
-            *at = at.wrapping_sub(cut);
-            keep
-        });
-        self.consumed += (cut - added) as u64;
-        self.pending.drain(..cut);
+        self.cuts.cut(cut, long);
+        self.breaks.cut(cut);
+        self.drain(cut);
         Ok(())
     }
 
+    /// Removes the first `cut` bytes of the pending text, which were converted, and counts the
+    /// input bytes they stand for: less what replacing invalid bytes added.
+    fn drain(&mut self, cut: usize) {
+        let end = self.drained + cut as u64;
+        let mut added = 0;
+        while let Some(&(at, n)) = self.replaced.front() {
+            if at >= end {
+                break;
+            }
+            added += n;
+            self.replaced.pop_front();
+        }
+        self.consumed += (cut - added) as u64;
+        self.drained = end;
+        self.pending.drain(..cut);
+    }
+
     /// Where the pending text may be cut, and whether the cut falls inside a long token.
-    fn boundary(&self, text: &str) -> Option<(usize, bool)> {
-        let b = text.as_bytes();
+    fn boundary(&mut self) -> Option<(usize, bool)> {
+        let text = self.pending.as_str();
         let found = if self.t.is_linewise() {
             // Latin is read back to Cyrillic line by line: cut after the last line end.
-            b.iter().rposition(|&c| c == b'\n').map(|p| (p + 1, false))
+            self.breaks.find(text.as_bytes(), |c| c == b'\n').map(|p| (p, false))
         } else if self.t.is_html() {
             // In HTML mode only whitespace is a safe cut: no markup delimiter (`-->`, `</pre`,
             // a closing quote) contains it.
-            b.iter().rposition(|c| c.is_ascii_whitespace()).map(|p| (p + 1, false))
+            self.breaks
+                .find(text.as_bytes(), |c| c.is_ascii_whitespace())
+                .map(|p| (p, false))
         } else {
-            self.t.engine().last_boundary(text, self.in_long)
+            self.t.engine().scan(text, &mut self.cuts);
+            self.cuts.boundary(self.in_long)
         };
-        if found.is_some() || b.len() < MAX_PENDING {
+        if found.is_some() || text.len() < MAX_PENDING {
             return found;
         }
-        // Held-back text beyond the limit (a line of more than 4 MiB in Latin → Cyrillic mode,
-        // markup without whitespace, a letter with millions of combining marks) is cut anyway,
-        // to keep memory bounded: after its last whitespace, else at its last character
-        // boundary. Only there can the output differ from a one-shot conversion.
-        b.iter()
-            .rposition(|c| c.is_ascii_whitespace())
-            .map(|p| p + 1)
-            .or_else(|| (1..b.len()).rev().find(|&p| text.is_char_boundary(p)))
-            .map(|p| (p, false))
+        Some(self.forced_cut())
+    }
+
+    /// Where held-back text beyond [`MAX_PENDING`] is cut anyway, to keep memory bounded (a
+    /// line of more than 4 MiB in Latin → Cyrillic mode, markup without whitespace, a letter
+    /// with millions of combining marks), and whether the cut falls inside a long token. Only
+    /// there can the output differ from a one-shot conversion.
+    ///
+    /// The cut keeps a short tail: it falls before the last character, within [`MAX_TAIL`]
+    /// bytes of the end, that starts an NFC-stable sequence (see [`starts_stable`]) and where
+    /// the cut splits neither a key of several letters nor, in HTML mode, a markup delimiter;
+    /// one right after whitespace is preferred. Failing that, before the last character.
+    fn forced_cut(&self) -> (usize, bool) {
+        let text = self.pending.as_str();
+        let b = text.as_bytes();
+        let engine = self.t.engine();
+        let html = self.t.is_html();
+        let fits =
+            |p: usize| starts_stable(text, p) && !engine.splits_key(text, p) && !(html && html::splits_delimiter(b, p));
+        let from = text.len().saturating_sub(MAX_TAIL).max(1);
+        let mut fitting = (from..text.len())
+            .rev()
+            .filter(|&p| text.is_char_boundary(p) && fits(p));
+        let after_space = |p: usize| b[p - 1].is_ascii_whitespace();
+        let cut = match fitting.next() {
+            Some(p) if !after_space(p) => fitting.find(|&q| after_space(q)).unwrap_or(p),
+            Some(p) => p,
+            None => text.char_indices().next_back().map_or(0, |(p, _)| p),
+        };
+        // HTML mode converts text between tags as it is, long or not.
+        (cut, !html && is_long_at(text, cut, self.in_long))
     }
 
     /// Converts what is left, reports input that ended inside a UTF-8 sequence, and returns
@@ -211,9 +311,25 @@ impl<'t, W: Write> Writer<'t, W> {
     }
 }
 
+/// Whether the character at byte `p` of `text` starts an NFC-stable sequence: a starter
+/// (canonical combining class 0) that NFC keeps and that composes with nothing before it (quick
+/// check Yes), followed by a character that is not a combining mark. NFC of the text before it
+/// and of the text from it is NFC of the whole, whatever follows.
+fn starts_stable(text: &str, p: usize) -> bool {
+    let mut chars = text[p..].chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), Some(after)) => {
+            canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+                && !is_combining_mark(after)
+        }
+        _ => false,
+    }
+}
+
 impl<W: Write> Write for Writer<'_, W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.pending.extend_from_slice(data);
+        self.undecoded.extend_from_slice(data);
         self.process(false)?;
         Ok(data.len())
     }
@@ -230,14 +346,18 @@ impl Transliterator {
         Writer {
             t: self,
             inner,
-            pending: Vec::new(),
+            pending: String::new(),
+            undecoded: Vec::new(),
             consumed: 0,
             prev: None,
             out: String::new(),
             html: html::State::default(),
             lossy: false,
             in_long: false,
-            replaced: Vec::new(),
+            replaced: VecDeque::new(),
+            drained: 0,
+            cuts: Cuts::default(),
+            breaks: LastBreak::default(),
         }
     }
 
