@@ -17,7 +17,8 @@
 # median wall time is taken.
 #
 # Environment: SLICE_MB (default 8), RUNS (default 3), NO_HYPERFINE=1 to use
-# the plain timing loop even when hyperfine is installed.
+# the plain timing loop even when hyperfine is installed, THREADS (default
+# nproc) for the row of `jazu --threads` (none when it is 1).
 #
 # Not part of `cargo test` or `cargo bench`; see benches/convert.rs for the
 # in-process benchmark.
@@ -28,9 +29,11 @@ export LC_ALL=C
 size_mb=${1:-64}
 slice_mb=${SLICE_MB:-8}
 runs=${RUNS:-3}
+threads=${THREADS:-$(nproc)}
 case $size_mb in '' | *[!0-9]* | 0) echo "usage: $0 [SIZE_MB]  (a positive whole number)" >&2; exit 2 ;; esac
 case $slice_mb in '' | *[!0-9]* | 0) echo "SLICE_MB must be a positive whole number" >&2; exit 2 ;; esac
 case $runs in '' | *[!0-9]* | 0) echo "RUNS must be a positive whole number" >&2; exit 2 ;; esac
+case $threads in '' | *[!0-9]* | 0) echo "THREADS must be a positive whole number" >&2; exit 2 ;; esac
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -200,6 +203,10 @@ measure 'cat input' "$input_bytes" cat "$input"
 for s in "${schemes[@]}"; do
     measure "jazu --from cyrl --to $s input" "$input_bytes" "$jazu" --from cyrl --to "$s" "$input"
 done
+if [ "$threads" -gt 1 ]; then
+    measure "jazu --threads $threads --from cyrl --to latn-2021 input" "$input_bytes" \
+        "$jazu" --threads "$threads" --from cyrl --to latn-2021 "$input"
+fi
 if [ "$slice" != "$input" ]; then
     measure "jazu --from cyrl --to bgn-pcgn slice" "$slice_bytes" "$jazu" --from cyrl --to bgn-pcgn "$slice"
 fi

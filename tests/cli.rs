@@ -472,3 +472,312 @@ fn stdin_lines_come_out_as_they_arrive() {
     assert_eq!(&got.expect("no output before the end of the input").unwrap(), b"Alma\n");
     assert!(status.success());
 }
+
+/// Size of the blocks `--threads` reads (512 KiB).
+const BLOCK: usize = 512 * 1024;
+
+/// Size of the one-thread path's reads (64 KiB).
+const CHUNK: usize = 64 * 1024;
+
+/// `release` in an optimized build, `debug` in a debug build (slower by ten times and more).
+fn size(release: usize, debug: usize) -> usize {
+    if cfg!(debug_assertions) {
+        debug
+    } else {
+        release
+    }
+}
+
+/// The Kazakh sentences of the KazNERD test set (its `text` column).
+fn corpus_sentences() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/corpus/kaznerd-test.tsv");
+    let tsv = fs::read_to_string(path).expect("the corpus is in the repository");
+    tsv.lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').nth(1))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A deterministic text of at least `bytes` bytes: corpus sentences mixed with Latin lines,
+/// links, emoji, a combining mark starting a line, blank lines, lines of up to 300 KB, a third
+/// of the line ends CRLF, and a last line without a line end.
+fn mixed_text(bytes: usize) -> Vec<u8> {
+    let corpus = corpus_sentences();
+    let extras = [
+        "Qazaqstan Respublikasy men Şymkent, Jañaözen",
+        "Аxios: https://example.com/жол?q=қала @handle_1 e-mail: a@b.kz",
+        "\u{301}Алма мен \u{430}\u{306} өрік",
+        "",
+        " \t ",
+        "ЖАҢАӨЗЕН — ШЫМКЕНТ 2025 ж. 😀 №5",
+        "Nūrai keldı, äke-şeşesı üide.",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1D_u64;
+    let mut random = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut text = Vec::new();
+    while text.len() < bytes {
+        let r = random();
+        let pick = (r >> 16) as usize;
+        if r % 211 == 0 {
+            // A long line: sentences joined with spaces.
+            let target = text.len() + 1 + pick % 300_000;
+            while text.len() < target {
+                text.extend_from_slice(corpus[random() as usize % corpus.len()].as_bytes());
+                text.push(b' ');
+            }
+        } else if r % 5 == 0 {
+            text.extend_from_slice(extras[pick % extras.len()].as_bytes());
+        } else {
+            text.extend_from_slice(corpus[pick % corpus.len()].as_bytes());
+        }
+        text.extend_from_slice(if r % 3 == 0 { b"\r\n" } else { b"\n" });
+    }
+    text.extend_from_slice("Соңғы жол, жол соңы жоқ".as_bytes());
+    text
+}
+
+/// Runs `jazu --threads N` with `args` for N = 1, 2 and 3, asserts that stdout, stderr and the
+/// exit status are the same, byte for byte, and returns the output of one thread.
+fn same_for_threads(args: &[&str], stdin: &[u8]) -> Output {
+    let with = |n: &str| {
+        let mut all = vec!["--threads", n];
+        all.extend_from_slice(args);
+        run(&all, stdin)
+    };
+    let one = with("1");
+    for n in ["2", "3"] {
+        let many = with(n);
+        assert_eq!(many.status, one.status, "--threads {n} {args:?}: {}", stderr(&many));
+        assert_eq!(stderr(&many), stderr(&one), "--threads {n} {args:?}");
+        assert!(many.stdout == one.stdout, "--threads {n} {args:?}: output differs");
+    }
+    one
+}
+
+#[test]
+fn threads_give_the_same_output_byte_for_byte() {
+    let dir = temp_dir("threads_give_the_same_output_byte_for_byte");
+    let text = mixed_text(size(6_000_000, 2_500_000));
+    let x = write(&dir, "x.txt", &text);
+    let o = same_for_threads(&[arg(&x)], b"");
+    success(&o);
+    assert!(o.stdout.len() > text.len() / 2);
+    assert!(o.stdout.ends_with("Soñğy jol, jol soñy joq".as_bytes()));
+    success(&same_for_threads(&["--from", "cyrl", "-t", "bgn-pcgn", arg(&x)], b""));
+    // Latin back to Cyrillic, which goes line by line.
+    let latin = write(&dir, "latin.txt", &o.stdout);
+    success(&same_for_threads(
+        &["--from", "latn-2021", "-t", "cyrl", arg(&latin)],
+        b"",
+    ));
+}
+
+#[test]
+fn threads_from_stdin_and_to_a_file() {
+    let dir = temp_dir("threads_from_stdin_and_to_a_file");
+    let text = mixed_text(size(3_000_000, 1_200_000));
+    let one = same_for_threads(&["-t", "latn-2018"], &text);
+    success(&one);
+    let out = dir.join("out.txt");
+    let x = write(&dir, "x.txt", &text);
+    success(&run(
+        &["--threads", "2", "-t", "latn-2018", "-o", arg(&out), arg(&x)],
+        b"",
+    ));
+    assert!(fs::read(&out).unwrap() == one.stdout);
+}
+
+#[test]
+fn threads_at_block_edges() {
+    let dir = temp_dir("threads_at_block_edges");
+    // 32 bytes, so that lines end at block ends; byte 22 is a space.
+    let line = "Қазақстан 205 Алма\n";
+    let exact = line.repeat(BLOCK / line.len() + 1).into_bytes();
+    let block = &exact[..BLOCK];
+    let unended = [&exact[..BLOCK - 10], b"0123456789"].concat();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("one line end", b"\n".to_vec()),
+        ("no line end", "Алма".as_bytes().to_vec()),
+        ("a block of lines", block.to_vec()),
+        ("a block ending inside a line", unended.clone()),
+        ("a block and a byte", [block, b"x"].concat()),
+        ("a block and a line end", [block, b"\n"].concat()),
+        ("two blocks of lines", block.repeat(2)),
+        ("two blocks of lines and more", exact.repeat(2)),
+        ("a line across a block end", [&unended, &exact[..]].concat()),
+    ];
+    for (name, content) in cases {
+        let x = write(&dir, "x.txt", &content);
+        let o = same_for_threads(&[arg(&x)], b"");
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert_eq!(o.stdout.is_empty(), content.is_empty(), "{name}");
+    }
+}
+
+#[test]
+fn threads_with_lines_longer_than_a_block() {
+    let dir = temp_dir("threads_with_lines_longer_than_a_block");
+    let mut text = mixed_text(BLOCK + 1000);
+    text.push(b'\n');
+    // Longer than two blocks: the rest of the input is converted on one thread.
+    let words = "Қазақстан Республикасы Ақорда ".repeat(3 * BLOCK / 50);
+    text.extend_from_slice(words.as_bytes());
+    text.push(b'\n');
+    text.extend_from_slice(&mixed_text(BLOCK));
+    let x = write(&dir, "x.txt", &text);
+    success(&same_for_threads(&[arg(&x)], b""));
+    // A token longer than a block, with no whitespace in it.
+    let mut token = mixed_text(100_000);
+    token.extend_from_slice("Ақорда".repeat(BLOCK / 4).as_bytes());
+    token.extend_from_slice(b"\r\n");
+    let y = write(&dir, "y.txt", &token);
+    success(&same_for_threads(&["--from", "cyrl", arg(&y)], b""));
+}
+
+#[test]
+fn threads_with_a_line_longer_than_the_streaming_limit() {
+    // Latin is read back line by line, so a line of more than 4 MiB is cut where the one-thread
+    // writer cuts it: the same place with several threads.
+    let dir = temp_dir("threads_with_a_line_longer_than_the_streaming_limit");
+    let mut text = "Qazaqstan Respublikasy\n".repeat(BLOCK / 20).into_bytes();
+    text.extend_from_slice("Jañaözen äiel ".repeat((4 << 20) / 14 + 1000).as_bytes());
+    text.extend_from_slice(b"\nQala\n");
+    let x = write(&dir, "x.txt", &text);
+    success(&same_for_threads(&["--from", "latn-2021", "-t", "cyrl", arg(&x)], b""));
+}
+
+/// The UTF-8 `text` with `bytes` written over it at `at`, and spaces over the rest of the
+/// characters they overlap, so that `bytes` holds the first invalid byte.
+fn spoiled(text: &[u8], at: usize, bytes: &[u8]) -> Vec<u8> {
+    let text = std::str::from_utf8(text).expect("the text is UTF-8");
+    let end = at + bytes.len();
+    let start = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+    let after = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap();
+    let mut spoiled = text.as_bytes()[..start].to_vec();
+    spoiled.resize(at, b' ');
+    spoiled.extend_from_slice(bytes);
+    spoiled.resize(after, b' ');
+    spoiled.extend_from_slice(&text.as_bytes()[after..]);
+    spoiled
+}
+
+#[test]
+fn threads_report_invalid_utf8_at_the_same_offset_after_the_same_output() {
+    let dir = temp_dir("threads_report_invalid_utf8_at_the_same_offset_after_the_same_output");
+    let text = mixed_text(3 * BLOCK);
+    let cases = [
+        ("in the first chunk", spoiled(&text, 100, b"\xFF")),
+        (
+            "in a later chunk of the first block",
+            spoiled(&text, 3 * CHUNK + 5, b"\xFF"),
+        ),
+        ("just after a block end", spoiled(&text, BLOCK + 3, b"\xFE")),
+        ("just before a block end", spoiled(&text, 2 * BLOCK - 2, b"\xFE")),
+        // A sequence cut by the end of a chunk, found invalid in the next one.
+        ("across a chunk end", spoiled(&text, 2 * BLOCK - 1, b"\xE0x")),
+        ("at the end of the input", [&text[..], b"\n\xD0"].concat()),
+    ];
+    for (name, content) in cases {
+        let x = write(&dir, &format!("{name}.txt"), &content);
+        let o = same_for_threads(&[arg(&x)], b"");
+        let err = one_error_line(&o);
+        assert!(err.contains("invalid UTF-8 at byte offset"), "{name}: {err}");
+        let o = same_for_threads(&["--lossy", arg(&x)], b"");
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert!(stdout(&o).contains('\u{FFFD}'), "{name}");
+    }
+    // After a line longer than two blocks, converted on one thread.
+    let long = "Ақорда ".repeat(BLOCK / 3);
+    let content = [&text[..BLOCK], b"\n", long.as_bytes(), b"\n\xC0\n", &text[..1000]].concat();
+    let x = write(&dir, "x.txt", &content);
+    let err = one_error_line(&same_for_threads(&[arg(&x)], b""));
+    let offset = BLOCK + 1 + long.len() + 1;
+    assert!(
+        err.contains(&format!("invalid UTF-8 at byte offset {offset} ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn threads_with_several_files_and_in_place() {
+    let dir = temp_dir("threads_with_several_files_and_in_place");
+    let text = mixed_text(size(2 * BLOCK, BLOCK + 1000));
+    let bad = spoiled(&text, BLOCK / 2, b"\xFF");
+    for n in ["1", "2"] {
+        let sub = dir.join(n);
+        fs::create_dir_all(&sub).unwrap();
+        for (name, content) in [("a.txt", &text), ("b.txt", &bad), ("c.txt", &text)] {
+            write(&sub, name, content);
+        }
+    }
+    let in_dir = |n: &str, args: &[&str]| {
+        jazu()
+            .current_dir(dir.join(n))
+            .args(["--threads", n])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let (one, two) = (
+        in_dir("1", &["a.txt", "b.txt", "c.txt"]),
+        in_dir("2", &["a.txt", "b.txt", "c.txt"]),
+    );
+    assert_eq!(one.status.code(), Some(2));
+    assert_eq!((two.status, stderr(&two)), (one.status, stderr(&one)));
+    assert!(two.stdout == one.stdout);
+    let (one, two) = (
+        in_dir("1", &["-i", "a.txt", "b.txt", "c.txt"]),
+        in_dir("2", &["-i", "a.txt", "b.txt", "c.txt"]),
+    );
+    assert_eq!(one.status.code(), Some(2));
+    assert_eq!((two.status, stderr(&two)), (one.status, stderr(&one)));
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        let (a, b) = (
+            fs::read(dir.join("1").join(name)).unwrap(),
+            fs::read(dir.join("2").join(name)).unwrap(),
+        );
+        assert!(a == b, "{name} differs");
+    }
+    assert!(
+        fs::read(dir.join("2").join("b.txt")).unwrap() == bad,
+        "a file that fails stays as it was"
+    );
+}
+
+#[test]
+fn threads_in_html_mode_and_zero_threads() {
+    let page = "<p title=\"Алма\">Қала\n<pre>\nЖол</pre></p>\n".repeat(BLOCK / 40);
+    success(&same_for_threads(&["--html"], page.as_bytes()));
+    let text = mixed_text(BLOCK + 1000);
+    let one = run(&["--threads", "1"], &text);
+    let all = run(&["--threads", "0"], &text);
+    success(&all);
+    assert!(all.stdout == one.stdout);
+    let help = stdout(&run(&["--help"], b""));
+    assert!(help.contains("--threads <N>"), "{help}");
+}
+
+#[test]
+fn threads_end_quietly_on_a_closed_pipe() {
+    let dir = temp_dir("threads_end_quietly_on_a_closed_pipe");
+    let x = write(&dir, "x.txt", mixed_text(size(8 * BLOCK, 4 * BLOCK)));
+    let mut child = jazu()
+        .args(["--threads", "2", arg(&x)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    out.read_exact(&mut first).unwrap();
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    success(&o);
+}

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
+use clap::builder::{PossibleValue, RangedU64ValueParser, StringValueParser, TypedValueParser};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 use clap_complete::Shell;
@@ -33,6 +33,9 @@ Examples:
   jazu --map 'Ц=Ts' --map 'ц=ts' notes.txt       write Ц as Ts instead of the table's S
   jazu --list                                    the schemes, with an example each
   jazu --completions bash > ~/.local/share/bash-completion/completions/jazu";
+
+/// The most threads `--threads` takes.
+pub const MAX_THREADS: usize = 256;
 
 /// Converts Kazakh Cyrillic text to a Latin alphabet (or another romanization).
 ///
@@ -131,6 +134,16 @@ pub struct Args {
     /// Don't show a progress bar (shown on a terminal for inputs of 8 MiB and more)
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Convert on N threads, at most 256 (0: one per available core)
+    ///
+    /// With more than one, each input is read in blocks of 512 KiB cut at line ends, the
+    /// blocks are converted in parallel and written in order; the output is the same as with
+    /// one thread, byte for byte. Input that arrives slowly comes out a block at a time.
+    /// --html input is converted on one thread (markup can span lines), and so is the rest of
+    /// an input from about its first line of 512 KiB or more.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64))]
+    pub threads: usize,
 }
 
 impl Args {

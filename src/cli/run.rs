@@ -5,6 +5,9 @@
 //! is reported on stderr and the next one is converted, and the run ends with status 2, as
 //! `cat` does. A failure to write the shared output stops the run at once, except a closed
 //! pipe (`jazu big.txt | head -1`), which ends it quietly with success.
+//!
+//! With `--threads N`, each input is cut at line ends and converted on N threads, with the same
+//! output (see [`parallel`]).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -13,11 +16,15 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory;
 use jazu::Transliterator;
 
-use super::args::{is_stdin, Args};
+use super::args::{is_stdin, Args, MAX_THREADS};
 use super::fail::{self, Problem};
 use super::inplace;
 use super::list;
 use super::progress::{self, Progress};
+
+mod parallel;
+
+use parallel::Parallel;
 
 /// Size of the reads from each input and of the buffer in front of the output.
 const CHUNK: usize = 64 * 1024;
@@ -58,6 +65,8 @@ pub fn run(args: Args) -> bool {
     let mut session = Session {
         t: &t,
         lossy: args.lossy,
+        // Markup can span lines, so HTML is not cut at line ends.
+        threads: if args.html { 1 } else { threads(args.threads) },
         buf: vec![0; CHUNK],
         progress: None,
         ok: true,
@@ -88,6 +97,16 @@ fn finish_output(result: io::Result<()>, name: &str) -> bool {
             fail::report(&format!("{name}: {}", fail::describe(&e)));
             false
         }
+    }
+}
+
+/// The number of threads to convert on: `0` stands for one per available core.
+fn threads(requested: usize) -> usize {
+    match requested {
+        0 => std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(MAX_THREADS),
+        n => n,
     }
 }
 
@@ -155,6 +174,8 @@ impl<'a> Input<'a> {
 struct Session<'t> {
     t: &'t Transliterator,
     lossy: bool,
+    /// Threads per input; with one, the input is streamed through one [`jazu::Writer`].
+    threads: usize,
     buf: Vec<u8>,
     progress: Option<Progress>,
     ok: bool,
@@ -246,8 +267,8 @@ impl Session<'_> {
         }
     }
 
-    /// Streams `reader` through the transliterator into `out` in chunks of [`CHUNK`] bytes,
-    /// counting them on the progress bar when `counted`.
+    /// Converts `reader` into `out`, counting the bytes read on the progress bar when `counted`:
+    /// on [`Session::threads`] threads, or streamed in chunks of [`CHUNK`] bytes.
     fn convert(
         &mut self,
         name: &str,
@@ -255,6 +276,16 @@ impl Session<'_> {
         counted: bool,
         out: &mut dyn Write,
     ) -> Result<(), Problem> {
+        if self.threads > 1 {
+            let parallel = Parallel {
+                t: self.t,
+                threads: self.threads,
+                lossy: self.lossy,
+            };
+            let mut progress = self.progress.as_mut().filter(|_| counted);
+            let mut count = |n| progress.iter_mut().for_each(|p| p.add(n));
+            return parallel.convert(name, reader, out, &mut count);
+        }
         let mut writer = self.t.writer(out).lossy(self.lossy);
         loop {
             let n = match reader.read(&mut self.buf) {
