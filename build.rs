@@ -83,6 +83,220 @@ fn write_table(out: &mut String, k: &str, compiled: &table::Compiled, class_memb
     .unwrap();
 }
 
+/// A single character, or the build fails.
+fn one_char(file: &str, line: usize, s: &str) -> char {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => c,
+        _ => fail(file, format!("line {line}: {s:?} must be exactly one character")),
+    }
+}
+
+/// Emits `name` as a `phf::Set` of the given words.
+fn write_set(out: &mut String, doc: &str, name: &str, words: &BTreeSet<String>) {
+    let mut set = phf_codegen::Set::new();
+    for w in words {
+        set.entry(w.as_str());
+    }
+    writeln!(
+        out,
+        "/// {doc}\npub(crate) static {name}: phf::Set<&'static str> = {};\n",
+        set.build()
+    )
+    .unwrap();
+}
+
+/// Emits a word table (see `table::layout_word_table`) as the static `name`.
+fn write_word_table<'a>(out: &mut String, name: &str, doc: &str, records: impl Iterator<Item = (&'a str, String)>) {
+    let (text, slots) = table::layout_word_table(records);
+    writeln!(
+        out,
+        "/// {doc}\npub(crate) static {name}: WordTable = WordTable {{ text: {text:?}, slots: &{slots:?} }};\n"
+    )
+    .unwrap();
+}
+
+/// The tables of the orthography normalizer: Russian-keyboard stand-ins and their lexicon,
+/// Russian words, spelling variants, suffixes and vowel harmony.
+fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) -> Option<String>) {
+    // Stand-ins.
+    let text = read(dir, "keyboard.tsv");
+    let rows = table::records(&text, &table::KEYBOARD_HEADER).unwrap_or_else(|e| fail("keyboard.tsv", e));
+    let mut seen = BTreeSet::new();
+    for (line, f) in &rows {
+        let k = one_char("keyboard.tsv", *line, f[0]);
+        if !seen.insert(k) {
+            fail("keyboard.tsv", format!("line {line}: duplicate letter {k:?}"));
+        }
+    }
+    let mut letters = ['\0'; 256];
+    for (line, f) in &rows {
+        let i = (one_char("keyboard.tsv", *line, f[0]) as u32).wrapping_sub(0x400);
+        if i >= 256 {
+            fail(
+                "keyboard.tsv",
+                format!("line {line}: a Kazakh letter must be in U+0400..U+04FF"),
+            );
+        }
+        letters[i as usize] = one_char("keyboard.tsv", *line, f[1]);
+    }
+    writeln!(out, "/// The stand-in for the Kazakh letter U+0400 + i (`tables/keyboard.tsv`), or NUL.\npub(crate) static STAND_INS: [char; 256] = {letters:?};\n").unwrap();
+
+    let file = "lexicon/keyboard-words.tsv";
+    let text = read(dir, file);
+    let rows = table::records(&text, &table::KEYBOARD_WORDS_HEADER).unwrap_or_else(|e| fail(file, e));
+    let mut keys = BTreeSet::new();
+    for (line, f) in &rows {
+        if !keys.insert(f[0]) {
+            fail(file, format!("line {line}: duplicate key {:?}", f[0]));
+        }
+        if f[2].parse::<u32>().is_err() || !matches!(f[3], "0" | "1" | "2") {
+            fail(file, format!("line {line}: `count` must be a number, `sure` 0, 1 or 2"));
+        }
+    }
+    let records = rows
+        .iter()
+        .map(|(_, f)| (f[0], format!("{}\t{}\t{}", f[1], f[2], f[3])));
+    write_word_table(
+        out,
+        "KEYBOARD_WORDS",
+        &format!(
+            "Word typed on a Russian keyboard -> Kazakh form (empty: the word itself), count, sure (`tables/{file}`)."
+        ),
+        records,
+    );
+
+    let file = "lexicon/keyboard-suffixes.tsv";
+    let text = read(dir, file);
+    let rows = table::records(&text, &table::KEYBOARD_SUFFIXES_HEADER).unwrap_or_else(|e| fail(file, e));
+    let mut keys = BTreeSet::new();
+    for (line, f) in &rows {
+        if !matches!(f[0], "b" | "f") || f[3].parse::<u32>().is_err() {
+            fail(file, format!("line {line}: harmony must be b or f, and count a number"));
+        }
+        if !keys.insert(format!("{}{}", f[0], f[1])) {
+            fail(file, format!("line {line}: duplicate ending"));
+        }
+    }
+    let keyed: Vec<(String, String)> = rows
+        .iter()
+        .map(|(_, f)| (format!("{}{}", f[0], f[1]), format!("{}\t{}", f[2], f[3])))
+        .collect();
+    write_word_table(
+        out,
+        "KEYBOARD_SUFFIXES",
+        &format!("Harmony (`b`/`f`) + ending typed on a Russian keyboard -> written ending, count (`tables/{file}`)."),
+        keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
+    );
+
+    // Russian words.
+    let text = read(dir, "russian.tsv");
+    let rows = table::records(&text, &table::WORD_HEADER).unwrap_or_else(|e| fail("russian.tsv", e));
+    let mut words = BTreeSet::new();
+    for (line, f) in &rows {
+        if f[0] != f[0].to_lowercase() || !words.insert(f[0].to_string()) {
+            fail(
+                "russian.tsv",
+                format!("line {line}: {:?} is duplicate or not lower case", f[0]),
+            );
+        }
+    }
+    write_set(
+        out,
+        "Frequent Russian words that are not Kazakh (`tables/russian.tsv`).",
+        "RUSSIAN",
+        &words,
+    );
+
+    // Spelling variants.
+    let text = read(dir, "variants.tsv");
+    let rows = table::records(&text, &table::VARIANTS_HEADER).unwrap_or_else(|e| fail("variants.tsv", e));
+    let mut list = String::new();
+    let mut keys = BTreeSet::new();
+    for (line, f) in &rows {
+        let variants: Vec<&str> = f[1].split('|').map(str::trim).collect();
+        for w in std::iter::once(f[0]).chain(variants.iter().copied()) {
+            if !table::is_variant_word(w) {
+                fail(
+                    "variants.tsv",
+                    format!("line {line}: {w:?} must be letters joined by single hyphens"),
+                );
+            }
+        }
+        for v in &variants {
+            if !keys.insert(v.to_lowercase()) {
+                fail("variants.tsv", format!("line {line}: {v:?} is listed twice"));
+            }
+        }
+        writeln!(list, "    ({:?}, &{:?}),", f[0], variants).unwrap();
+    }
+    for (line, f) in &rows {
+        if keys.contains(&f[0].to_lowercase()) {
+            fail(
+                "variants.tsv",
+                format!("line {line}: {:?} is both a Kazakh form and a variant", f[0]),
+            );
+        }
+    }
+    writeln!(out, "/// (Kazakh form, other spellings) (`tables/variants.tsv`).\npub(crate) static VARIANTS: &[(&str, &[&str])] = &[\n{list}];\n").unwrap();
+
+    // Suffixes.
+    let text = read(dir, "suffixes.tsv");
+    let rows = table::records(&text, &table::SUFFIXES_HEADER).unwrap_or_else(|e| fail("suffixes.tsv", e));
+    let mut list = String::new();
+    for (line, f) in &rows {
+        let harmony = match f[2] {
+            "back" => "Some(true)",
+            "front" => "Some(false)",
+            "" => "None",
+            _ => fail(
+                "suffixes.tsv",
+                format!("line {line}: harmony must be back, front or empty"),
+            ),
+        };
+        let mut after = String::new();
+        for name in f[3].split_whitespace() {
+            after += &class_members(name)
+                .unwrap_or_else(|| fail("suffixes.tsv", format!("line {line}: unknown class {name:?}")));
+        }
+        writeln!(
+            list,
+            "    Suffix {{ text: {:?}, group: {:?}, back: {harmony}, after: {after:?} }},",
+            f[0], f[1]
+        )
+        .unwrap();
+    }
+    writeln!(out, "/// Case and plural suffixes with their forms (`tables/suffixes.tsv`).\npub(crate) static SUFFIXES: &[Suffix] = &[\n{list}];\n").unwrap();
+
+    // Harmony.
+    let text = read(dir, "harmony.tsv");
+    let rows = table::records(&text, &table::HARMONY_HEADER).unwrap_or_else(|e| fail("harmony.tsv", e));
+    let (mut endings, mut pairs) = (Vec::new(), Vec::new());
+    for (line, f) in &rows {
+        match f[0] {
+            "ending" => endings.push(f[1].to_string()),
+            "pair" => pairs.push((
+                one_char("harmony.tsv", *line, f[1]),
+                one_char("harmony.tsv", *line, f[2]),
+            )),
+            other => fail(
+                "harmony.tsv",
+                format!("line {line}: kind {other:?} must be ending or pair"),
+            ),
+        }
+    }
+    for (name, members) in [("BACK_VOWELS", "kk-back-vowel"), ("FRONT_VOWELS", "kk-front-vowel")] {
+        let m = class_members(members).unwrap_or_else(|| fail("classes.tsv", format!("class {members} is missing")));
+        writeln!(
+            out,
+            "/// Class `{members}` of `tables/classes.tsv`.\npub(crate) static {name}: &str = {m:?};\n"
+        )
+        .unwrap();
+    }
+    writeln!(out, "/// Stem endings that harmony looks through (`tables/harmony.tsv`).\npub(crate) static HARMONY_ENDINGS: &[&str] = &{endings:?};\n").unwrap();
+    writeln!(out, "/// Back and front letters of suffixes (`tables/harmony.tsv`).\npub(crate) static HARMONY_PAIRS: &[(char, char)] = &{pairs:?};\n").unwrap();
+}
+
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let dir = root.join("tables");
@@ -149,7 +363,7 @@ fn main() {
     let mut info_src = String::new();
     // Foreign words kept by Latin -> Cyrillic conversion.
     let foreign_text = read(&dir, "foreign.tsv");
-    let foreign = table::records(&foreign_text, &table::FOREIGN_HEADER).unwrap_or_else(|e| fail("foreign.tsv", e));
+    let foreign = table::records(&foreign_text, &table::WORD_HEADER).unwrap_or_else(|e| fail("foreign.tsv", e));
     let mut set = phf_codegen::Set::new();
     let mut seen = BTreeSet::new();
     for (line, fields) in &foreign {
@@ -170,6 +384,8 @@ fn main() {
         set.build()
     )
     .unwrap();
+
+    write_orthography(&dir, &mut out, &class_members);
 
     for (line, fields) in &schemes {
         let (id, name, file, reverse, lexicon, example, description) = (

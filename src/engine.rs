@@ -326,7 +326,7 @@ pub(crate) fn is_cyrillic(c: char) -> bool {
 #[inline]
 pub(crate) fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic()
-        || (matches!(c as u32, 0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF)
+        || (matches!(c as u32, 0x00C0..=0x02AF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF)
             && c.is_alphabetic()
             && c != '×'
             && c != '÷')
@@ -397,11 +397,23 @@ fn repair_word(word: &str) -> Option<String> {
             cyr += 1;
             cyr_own += usize::from(!LOOKALIKE_TO_LATN.contains_key(&c));
         } else if is_latin(c) {
-            lat += 1;
-            lat_own += usize::from(!LOOKALIKE_TO_CYRL.contains_key(&c));
+            match LOOKALIKE_TO_CYRL.get(&c) {
+                // A Latin letter that only ever stands in for a Cyrillic one (ə for ә): the
+                // word is Cyrillic.
+                Some(k) if !LOOKALIKE_TO_LATN.contains_key(k) => {
+                    cyr += 1;
+                    cyr_own += 1;
+                }
+                Some(_) => lat += 1,
+                None => {
+                    lat += 1;
+                    lat_own += 1;
+                }
+            }
         }
     }
-    if cyr == 0 || lat == 0 {
+    let mixed = word.chars().any(is_cyrillic) && word.chars().any(is_latin);
+    if !mixed {
         return None;
     }
     let to_cyrillic = match cyr_own.cmp(&lat_own).then(cyr.cmp(&lat)) {

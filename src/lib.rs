@@ -67,10 +67,13 @@
 mod detect;
 mod engine;
 mod html;
+mod keyboard;
 mod normalize;
+mod orthography;
 mod reverse;
 mod rules;
 mod scheme;
+mod spelling;
 mod stream;
 #[allow(dead_code)]
 mod table;
@@ -79,6 +82,7 @@ mod translit;
 pub use detect::detect;
 pub use normalize::{normalize, Change, Repair};
 pub use scheme::{Scheme, Source, UnknownScheme};
+pub use spelling::Spelling;
 pub use stream::{InvalidUtf8, Writer};
 pub use translit::{BuildError, Builder, Transliterator};
 

@@ -18,14 +18,21 @@ pub enum Repair {
     /// A letter of the other script inside a word (a Latin i in `мемлекеттiк`, a Cyrillic А in
     /// `Аxios`), replaced with the letter it looks like.
     Lookalike,
+    /// A Kazakh word typed on a Russian keyboard, with stand-ins for the Kazakh letters
+    /// (`Казакстан`), written with them (`Қазақстан`).
+    Keyboard,
+    /// A spelling variant (`Авраамның`) replaced with the chosen spelling (`Ибраһимнің`).
+    Spelling,
 }
 
 impl Repair {
-    /// A stable id: `nfc` or `lookalike`.
+    /// A stable id: `nfc`, `lookalike`, `keyboard` or `spelling`.
     pub fn id(self) -> &'static str {
         match self {
             Repair::Nfc => "nfc",
             Repair::Lookalike => "lookalike",
+            Repair::Keyboard => "keyboard",
+            Repair::Spelling => "spelling",
         }
     }
 
@@ -34,6 +41,8 @@ impl Repair {
         match self {
             Repair::Nfc => "put in Unicode NFC (composed letters)",
             Repair::Lookalike => "replaced a look-alike letter from the other script",
+            Repair::Keyboard => "wrote the Kazakh letters of a word typed on a Russian keyboard",
+            Repair::Spelling => "unified a spelling variant",
         }
     }
 }
@@ -47,7 +56,7 @@ impl fmt::Display for Repair {
 /// One repair: the word at a byte offset of the input, before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
-    offset: usize,
+    pub(crate) offset: usize,
     before: String,
     after: String,
     repair: Repair,

@@ -51,6 +51,46 @@ pub(crate) struct SchemeInfo {
     )>,
 }
 
+/// One form of a case or plural suffix, from `tables/suffixes.tsv`.
+pub(crate) struct Suffix {
+    /// The suffix as written.
+    pub(crate) text: &'static str,
+    /// Suffixes of one group are forms of each other.
+    pub(crate) group: &'static str,
+    /// `Some(true)` after a back-vowel stem, `Some(false)` after a front one, `None` after both.
+    pub(crate) back: Option<bool>,
+    /// The letters a stem may end in for this form.
+    pub(crate) after: &'static str,
+}
+
+/// A table of words compiled by `build.rs` without pointers (so the loader has nothing to
+/// relocate): records `key<TAB>value<LF>` in one text, found through a hash table of offsets.
+pub(crate) struct WordTable {
+    text: &'static str,
+    /// Offset + 1 of a record in `text`, or 0; a power of two long.
+    slots: &'static [u32],
+}
+
+impl WordTable {
+    /// The value of `key` (the rest of its record), if the table holds it.
+    pub(crate) fn get(&self, key: &str) -> Option<&'static str> {
+        let mask = self.slots.len() - 1;
+        let mut i = crate::table::word_hash(key.as_bytes()) as usize & mask;
+        loop {
+            let slot = self.slots[i] as usize;
+            if slot == 0 {
+                return None;
+            }
+            let record = &self.text.as_bytes()[slot - 1..];
+            if record.starts_with(key.as_bytes()) && record.get(key.len()) == Some(&b'\t') {
+                let value = &self.text[slot + key.len()..];
+                return Some(&value[..value.find('\n').unwrap_or(value.len())]);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// Rules given at run time that replace the bundled rules of the same keys.

@@ -5,6 +5,7 @@
 //! therefore the same as [`Transliterator::convert`] on the whole text, for every way of cutting
 //! the input into writes, including cuts inside a UTF-8 sequence.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -12,8 +13,9 @@ use std::io::{self, Read, Write};
 use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
-use crate::engine::{is_long_at, Cuts};
+use crate::engine::{is_long_at, ChangeLog, Cuts};
 use crate::html;
+use crate::normalize::Change;
 use crate::translit::Transliterator;
 
 /// Text held back beyond this size is cut anyway, to keep memory bounded (see
@@ -101,6 +103,8 @@ pub struct Writer<'t, W: Write> {
     /// The last line end or whitespace in the pending text, as far as it was scanned (line by
     /// line and HTML modes).
     breaks: LastBreak,
+    /// The repairs made so far, when they are recorded.
+    changes: Option<RefCell<ChangeLog>>,
 }
 
 /// The end of the last break byte (a line feed, or ASCII whitespace) in a growing text, found
@@ -151,6 +155,49 @@ impl<'t, W: Write> Writer<'t, W> {
     pub fn lossy(mut self, yes: bool) -> Self {
         self.lossy = yes;
         self
+    }
+
+    /// Record the repairs made (see [`Transliterator::convert_with_changes`]); take them with
+    /// [`Writer::take_changes`]. Their offsets count the bytes of the text from the start of the
+    /// stream: input bytes, unless `lossy` replaced invalid ones.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use jazu::{Repair, Scheme, Transliterator};
+    ///
+    /// let t = Transliterator::new(Scheme::Cyrl, Scheme::Cyrl)?;
+    /// let mut w = t.writer(Vec::new()).record_changes(true);
+    /// w.write_all("Бұл жаhан.\nКазакстан улкен ел.\n".as_bytes())?;
+    /// let changes = w.take_changes();
+    /// assert_eq!(changes[0].offset(), 7);
+    /// assert_eq!(changes[0].repair(), Repair::Lookalike);
+    /// assert_eq!(changes[1].after(), "Қазақстан");
+    /// assert_eq!(String::from_utf8(w.finish()?).unwrap(), "Бұл жаһан.\nҚазақстан үлкен ел.\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_changes(mut self, yes: bool) -> Self {
+        self.changes = yes.then(RefCell::default);
+        self
+    }
+
+    /// The repairs recorded since the last call, in input order: those of the text converted
+    /// and written so far (text held back for context comes later, or at [`Writer::finish`]).
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        self.changes
+            .as_ref()
+            .map(|log| std::mem::take(&mut log.borrow_mut().changes))
+            .unwrap_or_default()
+    }
+
+    /// Converts what is still held back, like [`Writer::finish`], and returns the inner writer
+    /// with the repairs not taken yet.
+    ///
+    /// # Errors
+    /// As [`Writer::finish`].
+    pub fn finish_with_changes(mut self) -> io::Result<(W, Vec<Change>)> {
+        self.process(true)?;
+        let changes = self.take_changes();
+        Ok((self.inner, changes))
     }
 
     /// Number of input bytes converted and written so far.
@@ -208,13 +255,16 @@ impl<'t, W: Write> Writer<'t, W> {
         let (head, tail) = self.pending.split_at(cut);
         let next = tail.chars().next();
         self.out.clear();
+        if let Some(log) = &self.changes {
+            log.borrow_mut().base = self.drained as usize;
+        }
         let changed = self.t.convert_chunk(
             head,
             self.prev,
             next,
             (self.in_long, long),
             &mut self.html,
-            None,
+            self.changes.as_ref(),
             &mut self.out,
         );
         let result = if changed {
@@ -358,6 +408,7 @@ impl Transliterator {
             drained: 0,
             cuts: Cuts::default(),
             breaks: LastBreak::default(),
+            changes: None,
         }
     }
 

@@ -241,8 +241,64 @@ pub const SCHEME_HEADER: [&str; 7] = ["id", "name", "table", "reverse", "lexicon
 /// The header of a lexicon (`tables/lexicon/*.tsv`).
 pub const LEXICON_HEADER: [&str; 3] = ["latin", "cyrillic", "count"];
 
-/// The header of `foreign.tsv`.
-pub const FOREIGN_HEADER: [&str; 2] = ["word", "note"];
+/// The header of `keyboard.tsv`.
+pub const KEYBOARD_HEADER: [&str; 3] = ["kazakh", "typed", "note"];
+
+/// The header of `lexicon/keyboard-words.tsv`.
+pub const KEYBOARD_WORDS_HEADER: [&str; 4] = ["typed", "kazakh", "count", "sure"];
+
+/// The header of `lexicon/keyboard-suffixes.tsv`.
+pub const KEYBOARD_SUFFIXES_HEADER: [&str; 4] = ["harmony", "typed", "kazakh", "count"];
+
+/// The header of a word list (`foreign.tsv`, `russian.tsv`).
+pub const WORD_HEADER: [&str; 2] = ["word", "note"];
+
+/// The header of a spelling-variant table (`variants.tsv`, `--variants FILE`).
+pub const VARIANTS_HEADER: [&str; 3] = ["kazakh", "variants", "source"];
+
+/// The header of `suffixes.tsv`.
+pub const SUFFIXES_HEADER: [&str; 5] = ["suffix", "group", "harmony", "after", "note"];
+
+/// The header of `harmony.tsv`.
+pub const HARMONY_HEADER: [&str; 4] = ["kind", "value", "pair", "note"];
+
+/// The hash of a key of a word table (FNV-1a, 64 bits): the same in `build.rs`, which lays the
+/// table out, and at run time.
+pub fn word_hash(key: &[u8]) -> u64 {
+    key.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Lays out a word table: one text of `key<TAB>value<LF>` records, and a power-of-two array of
+/// slots (open addressing, linear probing) that hold a record's offset + 1, or 0 when empty.
+/// Keys must be unique and free of tabs and line feeds.
+pub fn layout_word_table<'a>(records: impl Iterator<Item = (&'a str, String)>) -> (String, Vec<u32>) {
+    let records: Vec<(&str, String)> = records.collect();
+    let size = (records.len() * 2).next_power_of_two().max(2);
+    let mut text = String::new();
+    let mut slots = vec![0u32; size];
+    for (key, value) in records {
+        let offset = u32::try_from(text.len() + 1).expect("a word table under 4 GB");
+        text.push_str(key);
+        text.push('\t');
+        text.push_str(&value);
+        text.push('\n');
+        let mut i = word_hash(key.as_bytes()) as usize & (size - 1);
+        while slots[i] != 0 {
+            i = (i + 1) & (size - 1);
+        }
+        slots[i] = offset;
+    }
+    (text, slots)
+}
+
+/// Whether `w` can be a spelling variant: letters, joined by single hyphens.
+pub fn is_variant_word(w: &str) -> bool {
+    !w.is_empty()
+        && w.split('-')
+            .all(|part| !part.is_empty() && part.chars().all(char::is_alphabetic))
+}
 
 /// Tag of a dense entry whose key has context rules or longer keys: use the rule index.
 pub const DENSE_RULES: u8 = 0x80;

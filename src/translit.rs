@@ -11,9 +11,12 @@ use std::sync::Arc;
 use crate::detect::detect_latin;
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
+use crate::normalize::Change;
+use crate::orthography::{Edit, WordRepairs};
 use crate::reverse::Reverse;
 use crate::rules::{RuleSet, CLASSES};
 use crate::scheme::{Scheme, Source};
+use crate::spelling::{Spelling, Variants};
 use crate::table::{self, Row, TableError};
 
 /// A converter from one script to another.
@@ -42,6 +45,8 @@ pub struct Transliterator {
     /// Latin → Cyrillic first: the source scheme's converter, or (for `auto`) one per Latin
     /// writing system, chosen line by line.
     reverse: Vec<Reverse>,
+    /// Word repairs on the Cyrillic text (Russian-keyboard stand-ins, spelling variants).
+    words: WordRepairs,
 }
 
 impl fmt::Debug for Transliterator {
@@ -66,6 +71,7 @@ enum BuildErrorKind {
     Exceptions(String),
     Table { name: String, error: TableError },
     Map(String),
+    Variants { name: String, error: TableError },
 }
 
 impl fmt::Display for BuildError {
@@ -79,6 +85,7 @@ impl fmt::Display for BuildError {
             BuildErrorKind::Exceptions(m) => f.write_str(m),
             BuildErrorKind::Table { name, error } => write!(f, "{name}: {error}"),
             BuildErrorKind::Map(m) => f.write_str(m),
+            BuildErrorKind::Variants { name, error } => write!(f, "{name}: {error}"),
         }
     }
 }
@@ -108,6 +115,9 @@ pub struct Builder {
     html: bool,
     lexicon: bool,
     exceptions: HashMap<String, String>,
+    keyboard: Option<bool>,
+    spelling: Option<Spelling>,
+    variants: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -198,6 +208,55 @@ impl Builder {
         self
     }
 
+    /// Read back Kazakh typed on a Russian keyboard (`Казакстан` → `Қазақстан`, `оте жақсы` →
+    /// `өте жақсы`) in Kazakh sentences of Cyrillic text; Russian sentences are left alone. On
+    /// by default from Cyrillic to Cyrillic (normalization), off otherwise: it looks every word
+    /// up in a lexicon, which makes a conversion many times slower.
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021).repair_keyboard(true).build()?;
+    /// assert_eq!(t.convert("Казакстан улкен ел."), "Qazaqstan ülken el.");
+    /// assert_eq!(t.convert("Казахстан присоединится к соглашениям."), "Kazahstan prisoedinitsia k soglaşeniiam.");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn repair_keyboard(mut self, yes: bool) -> Builder {
+        self.keyboard = Some(yes);
+        self
+    }
+
+    /// Unify spelling variants (`tables/variants.tsv`: Авраам → Ибраһим, Токаев → Тоқаев),
+    /// inflected forms included (Авраамның → Ибраһимнің). Off by default, except from Cyrillic
+    /// to Cyrillic (normalization), where it is [`Spelling::Kazakh`].
+    ///
+    /// ```
+    /// use jazu::{Scheme, Spelling, Transliterator};
+    /// let t = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl).spelling(Spelling::Kazakh).build()?;
+    /// assert_eq!(t.convert("Авраамның ұлы"), "Ибраһимнің ұлы");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn spelling(mut self, spelling: Spelling) -> Builder {
+        self.spelling = Some(spelling);
+        self
+    }
+
+    /// Adds rows to the spelling-variant table: a TSV text in the format of
+    /// `tables/variants.tsv` (header `kazakh`, `variants`, `source`; variants separated by
+    /// `|`). `name` is used in error messages. Takes effect with [`Builder::spelling`].
+    ///
+    /// ```
+    /// use jazu::{Scheme, Spelling, Transliterator};
+    /// let t = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+    ///     .variants("names.tsv", "kazakh\tvariants\tsource\nЖұмабек\tДжумабек\tfamily\n")
+    ///     .build()?;
+    /// assert_eq!(t.convert("Джумабекке"), "Жұмабекке");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn variants(mut self, name: &str, tsv: &str) -> Builder {
+        self.variants.push((name.to_string(), tsv.to_string()));
+        self
+    }
+
     /// Copy URLs, e-mail addresses and @handles untouched. On by default.
     pub fn protect_links(mut self, yes: bool) -> Builder {
         self.flags.protect = yes;
@@ -248,6 +307,39 @@ impl Builder {
         if let Some(e) = self.error {
             return Err(e);
         }
+        let same = self.from == Source::Scheme(self.to);
+        let spelling = self.spelling.unwrap_or(if same && self.to == Scheme::Cyrl {
+            Spelling::Kazakh
+        } else {
+            Spelling::Off
+        });
+        let variants = if self.variants.is_empty() || spelling == Spelling::Off {
+            Variants::bundled(spelling)
+        } else {
+            let mut v = Variants::bundled_rows(spelling);
+            for (name, tsv) in &self.variants {
+                v.add_table(tsv, spelling).map_err(|error| BuildError {
+                    kind: BuildErrorKind::Variants {
+                        name: name.clone(),
+                        error,
+                    },
+                })?;
+            }
+            Some(Arc::new(v))
+        };
+        // Word repairs read Cyrillic text: the input, or what Latin was read back into. With
+        // them, a word whose letters all have look-alikes in the other script takes the script
+        // of its sentence.
+        let normalizing = same && self.to == Scheme::Cyrl;
+        let latin_source = matches!(self.from, Source::Scheme(s) if s != Scheme::Cyrl);
+        let keyboard = self.keyboard.unwrap_or(normalizing) && self.flags.repair && !latin_source && !self.html;
+        let latin_text = same && self.to != Scheme::Cyrl;
+        let variants = variants.filter(|_| !self.html && !latin_text);
+        let words = WordRepairs {
+            keyboard,
+            lookalikes: self.flags.repair && (keyboard || variants.is_some()),
+            variants,
+        };
         let exceptions = (!self.exceptions.is_empty()).then(|| Arc::new(self.exceptions));
         let reverse_of = |scheme: Scheme| -> Option<Reverse> {
             Some(Reverse {
@@ -274,7 +366,6 @@ impl Builder {
                 }
             },
         };
-        let same = self.from == Source::Scheme(self.to);
         let rules = match (same, self.to.table()) {
             (false, Some(base)) if self.rows.is_empty() => Some(RuleSet::new(base)),
             (false, Some(base)) => Some(RuleSet::with_overlay(base, &self.rows)),
@@ -287,6 +378,7 @@ impl Builder {
             flags: self.flags,
             html: self.html,
             reverse,
+            words,
         })
     }
 }
@@ -315,6 +407,9 @@ impl Transliterator {
             html: false,
             lexicon: true,
             exceptions: HashMap::new(),
+            keyboard: None,
+            spelling: None,
+            variants: Vec::new(),
         }
     }
 
@@ -390,10 +485,10 @@ impl Transliterator {
         self.convert_chunk(text, prev, next, (false, false), &mut html_state, None, out)
     }
 
-    /// Whether the conversion reads Latin back to Cyrillic, which decides line by line, so a
-    /// stream is cut only at line ends.
+    /// Whether the conversion decides line by line (reading Latin back to Cyrillic, word
+    /// repairs that look at the whole sentence), so a stream is cut only at line ends.
     pub(crate) fn is_linewise(&self) -> bool {
-        !self.reverse.is_empty()
+        !self.reverse.is_empty() || self.words.is_active()
     }
 
     /// The conversion of one piece: Latin to Cyrillic first where that applies, then the
@@ -417,12 +512,34 @@ impl Transliterator {
         } else {
             text
         };
+        let mut repaired = String::new();
+        let edits = if self.words.is_active() {
+            self.words.edits(source, long)
+        } else {
+            Vec::new()
+        };
+        let logged_before = log.map_or(0, |l| l.borrow().changes.len());
+        let source: &str = if edits.is_empty() {
+            source
+        } else {
+            apply_edits(source, &edits, log, &mut repaired);
+            &repaired
+        };
+        let logged_words = log.map_or(0, |l| l.borrow().changes.len());
         let engine = Engine { log, ..self.engine() };
         let changed = if self.html {
             html::convert(&engine, html_state, source, prev, next, out)
         } else {
             engine.run(source, prev, next, long, out)
         };
+        if let (Some(log), false) = (log, edits.is_empty()) {
+            let mut log = log.borrow_mut();
+            let base = log.base;
+            for change in &mut log.changes[logged_words..] {
+                change.offset = base + offset_before_edits(change.offset - base, &edits);
+            }
+            log.changes[logged_before..].sort_by_key(|c| c.offset);
+        }
         if !changed && !std::ptr::eq(source, text) {
             out.push_str(source);
             return true;
@@ -449,4 +566,39 @@ impl Transliterator {
         }
         changed
     }
+}
+
+/// Writes `text` with `edits` applied into `out`, recording each edit in `log`.
+fn apply_edits(text: &str, edits: &[Edit], log: Option<&RefCell<ChangeLog>>, out: &mut String) {
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&text[at..e.start]);
+        out.push_str(&e.text);
+        at = e.end;
+        if let Some(log) = log {
+            let mut log = log.borrow_mut();
+            let offset = log.base + e.start;
+            log.changes
+                .push(Change::new(offset, &text[e.start..e.end], &e.text, e.repair));
+        }
+    }
+    out.push_str(&text[at..]);
+}
+
+/// The offset in the text before `edits` of offset `at` of the text after them (the start of
+/// an edit for an offset inside one).
+fn offset_before_edits(at: usize, edits: &[Edit]) -> usize {
+    let mut shift: isize = 0;
+    for e in edits {
+        let new_start = (e.start as isize + shift) as usize;
+        let new_end = new_start + e.text.len();
+        if at < new_start {
+            break;
+        }
+        if at < new_end {
+            return e.start;
+        }
+        shift += e.text.len() as isize - (e.end - e.start) as isize;
+    }
+    (at as isize - shift) as usize
 }

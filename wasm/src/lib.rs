@@ -21,7 +21,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use jazu::{Change, Scheme, Source, Transliterator};
+use jazu::{Change, Scheme, Source, Spelling, Transliterator};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -34,8 +34,16 @@ export type SchemeId =
 
 /** Options of `convert` and `convertWithChanges`. Every field is optional. */
 export interface ConvertOptions {
-  /** Reserved for spelling rules that go beyond letter tables; accepted and ignored for now. */
-  spelling?: boolean;
+  /** Unify spelling variants (Авраамның → Ибраһимнің, Токаев → Тоқаев): `true` or
+   *  `"kazakh"` writes the Kazakh form, `"variant"` the other spelling, `false` leaves them.
+   *  Default `false`, except from `cyrl` to `cyrl` (normalization), where it is `"kazakh"`. */
+  spelling?: boolean | "kazakh" | "variant";
+  /** Your own spelling variants: a TSV table with the header `kazakh	variants	source`
+   *  (variants separated by `|`), added to the bundled table. */
+  variants?: string;
+  /** Read back Kazakh typed on a Russian keyboard (Казакстан → Қазақстан) in Kazakh sentences.
+   *  Default `true` (off with `repair: false`). */
+  keyboard?: boolean;
   /** HTML mode: tags, attribute values (except `alt` and `title`), comments and the contents of
    *  `<code>`, `<pre>`, `<script>` and `<style>` are copied untouched. Default `false`. */
   html?: boolean;
@@ -67,8 +75,9 @@ export interface Change {
   before: string;
   /** The text after the repair, before any conversion to another script. */
   after: string;
-  /** Which repair: `"nfc"` (put in Unicode NFC) or `"lookalike"` (a letter of the other script). */
-  repair: "nfc" | "lookalike";
+  /** Which repair: `"nfc"` (put in Unicode NFC), `"lookalike"` (a letter of the other
+   *  script), `"keyboard"` (Russian-keyboard stand-ins) or `"spelling"` (a spelling variant). */
+  repair: "nfc" | "lookalike" | "keyboard" | "spelling";
   /** A short explanation for people. */
   description: string;
 }
@@ -113,6 +122,9 @@ export interface SchemeInfo {
 /// Options of `convert` and `convertWithChanges`, read from the JavaScript object.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 struct Options {
+    spelling: Option<Spelling>,
+    variants: Option<String>,
+    keyboard: bool,
     html: bool,
     repair: bool,
     protect: bool,
@@ -121,7 +133,16 @@ struct Options {
 }
 
 /// The option names `convert` accepts, for error messages.
-const CONVERT_OPTIONS: &[&str] = &["spelling", "html", "repair", "protect", "map", "exceptions"];
+const CONVERT_OPTIONS: &[&str] = &[
+    "spelling",
+    "variants",
+    "keyboard",
+    "html",
+    "repair",
+    "protect",
+    "map",
+    "exceptions",
+];
 
 /// The option names `normalize` accepts.
 const NORMALIZE_OPTIONS: &[&str] = &["changes"];
@@ -183,6 +204,7 @@ fn flag(object: &Object, key: &str, default: bool) -> Result<bool, JsValue> {
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     let mut out = Options {
+        keyboard: true,
         repair: true,
         protect: true,
         ..Options::default()
@@ -190,8 +212,23 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     let Some(object) = options_object(options, CONVERT_OPTIONS)? else {
         return Ok(out);
     };
-    // Reserved: checked for its type so that a later meaning cannot surprise anyone.
-    flag(&object, "spelling", false)?;
+    let spelling = get(&object, "spelling")?;
+    out.spelling = match (spelling.as_bool(), spelling.as_string().as_deref()) {
+        _ if spelling.is_undefined() || spelling.is_null() => None,
+        (Some(true), _) | (_, Some("kazakh")) => Some(Spelling::Kazakh),
+        (Some(false), _) => Some(Spelling::Off),
+        (_, Some("variant")) => Some(Spelling::Variant),
+        _ => return Err(error("option \"spelling\" must be true, false, \"kazakh\" or \"variant\"")),
+    };
+    out.keyboard = flag(&object, "keyboard", true)?;
+    let variants = get(&object, "variants")?;
+    if !variants.is_undefined() && !variants.is_null() {
+        out.variants = Some(
+            variants
+                .as_string()
+                .ok_or_else(|| error("option \"variants\" must be a string (a TSV table)"))?,
+        );
+    }
     out.html = flag(&object, "html", false)?;
     out.repair = flag(&object, "repair", true)?;
     out.protect = flag(&object, "protect", true)?;
@@ -227,7 +264,14 @@ fn build(from: Source, to: Scheme, options: &Options) -> Result<Transliterator, 
     let mut builder = Transliterator::builder(from, to)
         .html(options.html)
         .repair_lookalikes(options.repair)
+        .repair_keyboard(options.keyboard)
         .protect_links(options.protect);
+    if let Some(spelling) = options.spelling {
+        builder = builder.spelling(spelling);
+    }
+    if let Some(tsv) = &options.variants {
+        builder = builder.variants("variants", tsv);
+    }
     for (k, v) in &options.map {
         builder = builder.map(k, v);
     }

@@ -243,8 +243,14 @@ test('options', async (t) => {
     // html: markup and <code> kept.
     assert.equal(api.convert('<code>Қала</code> Қала', 'cyrl', 'latn-2021', { html: true }), '<code>Қала</code> Qala');
     assert.equal(api.convert('<code>Қала</code> Қала', 'cyrl', 'latn-2021', { html: false }), '<code>Qala</code> Qala');
-    // spelling: reserved, accepted.
-    assert.equal(api.convert('Қала', 'cyrl', 'latn-2021', { spelling: true }), 'Qala');
+    // spelling: variants unified, the suffix re-harmonised (tables/variants.tsv, suffixes.tsv).
+    assert.equal(api.convert('Авраамның', 'cyrl', 'latn-2021', { spelling: true }), 'İbrahimnıñ');
+    assert.equal(api.convert('Авраамның', 'cyrl', 'latn-2021'), 'Avraamnyñ');
+    assert.equal(api.convert('Ибраһим', 'cyrl', 'cyrl', { spelling: 'variant' }), 'Авраам');
+    assert.throws(() => api.convert('x', 'cyrl', 'cyrl', { spelling: 'yes' }), /spelling/);
+    // keyboard: Kazakh typed on a Russian keyboard, in a Kazakh sentence only.
+    assert.equal(api.convert('Казакстан улкен ел.', 'cyrl', 'cyrl'), 'Қазақстан үлкен ел.');
+    assert.equal(api.convert('Казакстан улкен ел.', 'cyrl', 'cyrl', { keyboard: false }), 'Казакстан улкен ел.');
     // null and undefined mean no options.
     assert.equal(api.convert('Қала', 'cyrl', 'latn-2021', null), 'Qala');
     assert.equal(api.convert('Қала', 'cyrl', 'latn-2021', undefined), 'Qala');

@@ -39,7 +39,7 @@ test('types compile for ES modules, CommonJS and the web build', () => {
     `import init, { convert, convertWithChanges, normalize, detect, schemes } from 'jazu';
 import type { Change, ConvertOptions, Converted, Normalized, SchemeId, SchemeInfo } from 'jazu';
 await init();
-const options: ConvertOptions = { html: true, repair: false, protect: true, spelling: false, map: { ц: 'ts' }, exceptions: '' };
+const options: ConvertOptions = { html: true, repair: false, protect: true, spelling: 'kazakh', keyboard: true, variants: '', map: { ц: 'ts' }, exceptions: '' };
 const text: string = convert('Алматы', 'cyrl', 'latn-2021', options);
 const result: Converted = convertWithChanges(text, 'auto', 'latn-2021');
 const first: Change | undefined = result.changes[0];

@@ -1,0 +1,379 @@
+//! The word-level repairs of the normalizer, which need more than one token to decide: Kazakh
+//! typed on a Russian keyboard ([`crate::keyboard`]) and spelling variants
+//! ([`crate::spelling`]). They run sentence by sentence on Cyrillic text before the conversion,
+//! and replace whole words.
+
+use std::sync::Arc;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, MAX_TOKEN};
+use crate::keyboard::{self, Evidence, Mode};
+use crate::normalize::Repair;
+use crate::rules::{LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
+use crate::spelling::Variants;
+
+/// Which word repairs run.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WordRepairs {
+    /// Read back Kazakh typed on a Russian keyboard.
+    pub(crate) keyboard: bool,
+    /// Unify spelling variants with this table.
+    pub(crate) variants: Option<Arc<Variants>>,
+    /// Write a word whose letters all have look-alikes in the other script (`су` with a Latin
+    /// c) in the script of the rest of its sentence (only along with the other repairs).
+    pub(crate) lookalikes: bool,
+}
+
+/// One replaced word: the byte range in the input and what it became.
+#[derive(Clone, Debug)]
+pub(crate) struct Edit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
+    pub(crate) repair: Repair,
+}
+
+/// The script of a word's letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    Cyrillic,
+    Latin,
+    /// Both, and every letter has a look-alike in the other script (`су` with a Latin c):
+    /// only the rest of the sentence can tell which script the word is in.
+    Ambiguous,
+    /// Both, with a letter of its own in one of them (the engine repairs these), or neither.
+    Other,
+}
+
+/// A word of a sentence: its byte range, its script, and whether it may be repaired.
+struct Word {
+    start: usize,
+    end: usize,
+    script: Script,
+    /// Not part of a link or glued to digits or symbols, and free of combining marks.
+    candidate: bool,
+}
+
+impl WordRepairs {
+    /// Whether any repair runs.
+    pub(crate) fn is_active(&self) -> bool {
+        self.keyboard || self.variants.is_some()
+    }
+
+    /// The edits for `text`, in order. `long` tells whether the text starts and ends inside a
+    /// long token (a stream cut one there): long tokens are not words to repair, and they end a
+    /// sentence, so that a stream cut inside them decides as the whole text would.
+    pub(crate) fn edits(&self, text: &str, long: (bool, bool)) -> Vec<Edit> {
+        let mut edits = Vec::new();
+        let mut words = Vec::new();
+        let mut tokens = tokens(text).peekable();
+        while let Some((start, token)) = tokens.next() {
+            let end = start + token.len();
+            let next = tokens.peek().map_or(text.len(), |&(n, _)| n);
+            let cut_long = (start == 0 && long.0) || (end == text.len() && long.1);
+            if cut_long || (token.len() > MAX_TOKEN && is_long(token)) {
+                self.sentence_edits(text, &words, &mut edits);
+                words.clear();
+                continue;
+            }
+            collect_words(token, start, &mut words);
+            if ends_sentence(token) || text[end..next].contains('\n') {
+                self.sentence_edits(text, &words, &mut edits);
+                words.clear();
+            }
+        }
+        self.sentence_edits(text, &words, &mut edits);
+        edits
+    }
+
+    /// The edits for the words of one sentence.
+    fn sentence_edits(&self, text: &str, words: &[Word], edits: &mut Vec<Edit>) {
+        if words.is_empty() {
+            return;
+        }
+        // Each Cyrillic word's lower-case form, once: `lower[ends[i - 1]..ends[i]]`.
+        let mut lower = String::new();
+        let mut ends = Vec::with_capacity(words.len());
+        let mut evidence = Evidence::default();
+        let (mut cyrillic, mut latin) = (0, 0);
+        for w in words {
+            let start = lower.len();
+            match w.script {
+                Script::Cyrillic => cyrillic += 1,
+                Script::Latin => latin += 1,
+                _ => {}
+            }
+            if w.candidate && w.script == Script::Cyrillic {
+                lowercase_into(&text[w.start..w.end], &mut lower);
+                evidence.add(&lower[start..]);
+            }
+            ends.push((start, lower.len()));
+        }
+        let mode = if self.keyboard { evidence.mode() } else { Mode::None };
+        let russian = evidence.is_russian();
+        for (w, &(a, b)) in words.iter().zip(&ends) {
+            if !w.candidate {
+                continue;
+            }
+            let word = &text[w.start..w.end];
+            if w.script == Script::Ambiguous {
+                let fixed = in_script(word, cyrillic > latin);
+                if self.lookalikes && cyrillic != latin && fixed != word {
+                    edits.push(Edit {
+                        start: w.start,
+                        end: w.end,
+                        text: fixed,
+                        repair: Repair::Lookalike,
+                    });
+                }
+                continue;
+            }
+            if w.script != Script::Cyrillic || russian {
+                continue;
+            }
+            let lower = &lower[a..b];
+            let typed = (self.keyboard && !word.contains('-'))
+                .then(|| keyboard::repair(lower, mode))
+                .flatten();
+            let base = typed.as_deref().unwrap_or(lower);
+            let (form, repair) = match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
+                (Some(form), _) => (form, Repair::Spelling),
+                (None, Some(form)) => (form, Repair::Keyboard),
+                (None, None) => continue,
+            };
+            let form = case_like(word, &form);
+            if form != word {
+                edits.push(Edit {
+                    start: w.start,
+                    end: w.end,
+                    text: form,
+                    repair,
+                });
+            }
+        }
+    }
+}
+
+/// Whether a token ends a sentence: it ends in `.`, `!`, `?` or `…`, perhaps followed by
+/// closing quotes or brackets.
+fn ends_sentence(token: &str) -> bool {
+    token
+        .trim_end_matches(['"', '»', '”', '’', ')', ']'])
+        .ends_with(['.', '!', '?', '…'])
+}
+
+/// The words of `token` (at offset `base` of the text): runs of letters and combining marks,
+/// with single inner hyphens. Words of links, glued to digits or other symbols, or with
+/// combining marks (which NFC handles later) are not candidates.
+fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
+    let protected = is_protected(token);
+    let is_word_char = |c: char| is_letter(c) || is_mark(c);
+    let mut chars = token.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !is_letter(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            let joins = d == '-' && token[j + 1..].chars().next().is_some_and(is_letter);
+            if !(is_word_char(d) || joins) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let word = &token[i..end];
+        let before = token[..i].chars().next_back();
+        let after = token[end..].chars().next();
+        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '/'));
+        // As NFC writes it: U+037E is a `;`.
+        let alone = |c: Option<char>| {
+            let punctuation = |c: char| {
+                matches!(
+                    c,
+                    '(' | ')' | '[' | ']' | '«' | '»' | '"' | '\'' | '.' | ',' | ';' | ':' | '!' | '?'
+                )
+            };
+            c.is_none_or(|c| punctuation(c) || (!c.is_ascii() && std::iter::once(c).nfc().all(punctuation)))
+        };
+        out.push(Word {
+            start: base + i,
+            end: base + end,
+            script: script_nfc(word, alone(before) && alone(after)),
+            candidate: !protected && !glued(before) && !glued(after) && !word.chars().any(is_mark),
+        });
+    }
+}
+
+/// The script of a word as NFC writes it (`Å` may be U+212B, or A and a ring).
+fn script_nfc(word: &str, alone: bool) -> Script {
+    let plain = |c: char| matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F);
+    if word.chars().all(plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        script(word, alone)
+    } else {
+        script(&word.nfc().collect::<String>(), alone)
+    }
+}
+
+/// The script of a word. A word of one lower-case Latin letter that looks like a Cyrillic one
+/// and stands `alone` (only punctuation around it, as in `(i)`), or of Latin letters that only
+/// ever stand in for Cyrillic ones (ə for ә), is ambiguous too.
+fn script(word: &str, alone: bool) -> Script {
+    let (mut cyrillic, mut latin) = (false, false);
+    for c in word.chars().filter(|&c| c != '-' && !is_mark(c)) {
+        if matches!(c as u32, 0x400..=0x481 | 0x48A..=0x52F) || is_cyrillic(c) {
+            cyrillic = true;
+        } else if is_latin(c) {
+            latin = true;
+        } else {
+            return Script::Other;
+        }
+    }
+    match (cyrillic, latin) {
+        (true, false) => Script::Cyrillic,
+        (false, false) => Script::Other,
+        _ => mixed_script(word, alone),
+    }
+}
+
+/// The script of a word with Latin letters, by its look-alikes.
+fn mixed_script(word: &str, alone: bool) -> Script {
+    let (mut cyrillic, mut own, mut stand_in) = (false, false, false);
+    for c in word.chars().filter(|&c| c != '-' && !is_mark(c)) {
+        if is_cyrillic(c) {
+            cyrillic = true;
+            own |= !LOOKALIKE_TO_LATN.contains_key(&c);
+        } else {
+            match LOOKALIKE_TO_CYRL.get(&c) {
+                Some(k) => stand_in |= !LOOKALIKE_TO_LATN.contains_key(k),
+                None => own = true,
+            }
+        }
+    }
+    let single = alone && word.chars().count() == 1 && word.chars().all(char::is_lowercase);
+    match (cyrillic, own) {
+        (false, false) if stand_in || single => Script::Ambiguous,
+        (false, _) => Script::Latin,
+        (true, false) => Script::Ambiguous,
+        (true, true) => Script::Other,
+    }
+}
+
+/// An ambiguous word written in one script, by the look-alikes.
+fn in_script(word: &str, cyrillic: bool) -> String {
+    let map = if cyrillic {
+        &LOOKALIKE_TO_CYRL
+    } else {
+        &LOOKALIKE_TO_LATN
+    };
+    word.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
+}
+
+/// Whitespace-separated tokens with their offsets.
+fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(char::is_whitespace)
+        .filter(|t| !t.is_empty())
+        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+}
+
+/// Appends `word` in lower case to `out` (a fast path for the basic Cyrillic letters).
+fn lowercase_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        match c {
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'а'..='я' | '-' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// `char::is_alphabetic`, quicker for Cyrillic and ASCII.
+fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0x400..=0x481 | 0x48A..=0x52F => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `is_combining_mark`, quicker for the letters that are surely not marks.
+fn is_mark(c: char) -> bool {
+    match c as u32 {
+        0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F => false,
+        _ => is_combining_mark(c),
+    }
+}
+
+/// `form` in the case of `word`: all capitals if `word` is (and has more than one letter), lower
+/// case if `word` starts with a small letter, else `form` with a capital first letter.
+fn case_like(word: &str, form: &str) -> String {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if letters > 1 && word.chars().all(|c| !c.is_lowercase()) {
+        return form.to_uppercase();
+    }
+    if word.chars().next().is_some_and(char::is_lowercase) {
+        return form.to_lowercase();
+    }
+    let mut chars = form.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repairs() -> WordRepairs {
+        WordRepairs {
+            keyboard: true,
+            variants: Variants::bundled(crate::spelling::Spelling::Kazakh),
+            lookalikes: true,
+        }
+    }
+
+    fn apply(text: &str) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for e in repairs().edits(text, (false, false)) {
+            out.push_str(&text[at..e.start]);
+            out.push_str(&e.text);
+            at = e.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    #[test]
+    fn case_follows_the_word() {
+        assert_eq!(case_like("КАЗАКСТАН", "қазақстан"), "ҚАЗАҚСТАН");
+        assert_eq!(case_like("Казакстан", "қазақстан"), "Қазақстан");
+        assert_eq!(case_like("авраам", "Ибраһим"), "ибраһим");
+    }
+
+    #[test]
+    fn sentences_end_at_stops() {
+        assert!(ends_sentence("бір.") && ends_sentence("«үш.»") && ends_sentence("қайда?)"));
+        assert!(!ends_sentence("т.б") && !ends_sentence("«бес»"));
+    }
+
+    #[test]
+    fn links_and_mixed_tokens_are_not_words_to_repair() {
+        assert_eq!(apply("Казакстан улкен ел"), "Қазақстан үлкен ел");
+        assert_eq!(
+            apply("Казакстан2025 улкен@ел https://x.kz/Казакстан"),
+            "Казакстан2025 улкен@ел https://x.kz/Казакстан"
+        );
+    }
+
+    #[test]
+    fn a_russian_sentence_next_to_a_kazakh_one() {
+        assert_eq!(
+            apply("Казахстан присоединится к соглашениям. Токаев улкен жиында сойледи."),
+            "Казахстан присоединится к соглашениям. Тоқаев үлкен жиында сөйледі."
+        );
+    }
+}

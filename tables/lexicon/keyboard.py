@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Builds the Russian-keyboard lexicon of tables/lexicon/: keyboard-words.tsv and
+keyboard-suffixes.tsv, used to read back Kazakh typed without Kazakh letters.
+
+Sources (see README.md): the KazNERD news corpus (CC BY 4.0; tests/data/corpus/kaznerd-test.tsv,
+every tenth sentence held out as in generate.py) and the KazSAnDRA reviews (CC BY 4.0; not in
+the repository: pass its path, default ../shared/data/corpus/kazsandra.tsv).
+
+keyboard-words.tsv: for every word as typed on a Russian keyboard (each Kazakh letter replaced
+as in tables/keyboard.tsv), the Kazakh form written most often, when it was seen at least twice.
+A typed form that is itself a word of the edited news text counts as that word (five times
+each, so a news word is not taken for a typing error); in the reviews, a typed form seen as it
+is also counts for itself. `sure` is 1 when the Kazakh form has at least 80 % of the uses and the
+typed form never occurs in the news text: such words are repaired in any Kazakh sentence; the
+others only in a sentence typed without Kazakh letters at all. `sure` is 2 when, besides, no
+other Kazakh form was seen with that key: only then is a word that has some of its Kazakh letters
+completed (кұқықтары → құқықтары, but not есіне → есіңе, which is a word as well).
+
+keyboard-suffixes.tsv: for every word of the sources that is a known word (seen twice) plus an
+ending of up to eight letters, the ending as typed and as written, by the vowel harmony of the
+known word (back or front: tables/classes.tsv, tables/harmony.tsv); endings seen at least twice.
+Uses in the news text count five times here too: the reviews are full of the second person
+(-сың), which edited text rarely needs.
+
+Usage: python3 tables/lexicon/keyboard.py [KAZSANDRA_TSV]   (from the repository root)
+"""
+import collections
+import csv
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NEWS = os.path.join(ROOT, "tests", "data", "corpus", "kaznerd-test.tsv")
+REVIEWS = os.path.join(ROOT, "..", "shared", "data", "corpus", "kazsandra.tsv")
+WORD = re.compile(r"[А-ЯЁӘҒҚҢӨҰҮҺІа-яёәғқңөұүһі]+")
+HELD_OUT = 10
+MIN_COUNT = 2
+SURE_SHARE = 0.8
+NEWS_WEIGHT = 5
+MAX_ENDING = 8
+
+
+def table(name, header):
+    rows = []
+    with open(os.path.join(ROOT, "tables", name), encoding="utf-8") as f:
+        lines = [l.rstrip("\n") for l in f if not l.startswith("#") and l.strip()]
+    assert lines[0].split("\t") == header, (name, lines[0])
+    for line in lines[1:]:
+        fields = line.split("\t")
+        rows.append(fields + [""] * (len(header) - len(fields)))
+    return rows
+
+
+FOLD = {k: t for k, t, _ in table("keyboard.tsv", ["kazakh", "typed", "note"])}
+CLASSES = {n: m for n, m, _ in table("classes.tsv", ["name", "members", "note"])}
+BACK, FRONT = set(CLASSES["kk-back-vowel"]), set(CLASSES["kk-front-vowel"])
+ENDINGS = [v for kind, v, _, _ in table("harmony.tsv", ["kind", "value", "pair", "note"]) if kind == "ending"]
+
+
+def typed(word):
+    return "".join(FOLD.get(c, c) for c in word)
+
+
+def has_kazakh(word):
+    return any(c in FOLD for c in word)
+
+
+def harmony(word):
+    """'b' or 'f' by the last vowel, looking through the endings of harmony.tsv; '' if none."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending):
+            word = word[: -len(ending)]
+            break
+    for c in reversed(word):
+        if c in BACK:
+            return "b"
+        if c in FRONT:
+            return "f"
+    return ""
+
+
+def read_news():
+    with open(NEWS, encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+    counts = collections.Counter()
+    for index, row in enumerate(rows):
+        if index % HELD_OUT:
+            counts.update(w.lower() for w in WORD.findall(row[1]))
+    return counts
+
+
+def read_reviews(path):
+    kazakh, plain = collections.Counter(), collections.Counter()
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            for w in WORD.findall(line.split("\t", 1)[1]):
+                w = w.lower()
+                (kazakh if has_kazakh(w) else plain)[w] += 1
+    return kazakh, plain
+
+
+def main():
+    news = read_news()
+    reviews, plain = read_reviews(sys.argv[1] if len(sys.argv) > 1 else REVIEWS)
+    words = news + reviews
+    forms = collections.defaultdict(collections.Counter)
+    for w, c in words.items():
+        forms[typed(w)][w] += c
+    for w, c in news.items():
+        if not has_kazakh(w):
+            forms[w][w] += c * (NEWS_WEIGHT - 1)
+    for w, c in plain.items():
+        if w in forms:
+            forms[w][w] += c
+    entries = []
+    for t, candidates in sorted(forms.items()):
+        form, n = candidates.most_common(1)[0]
+        if n < MIN_COUNT:
+            continue
+        sure = form != t and n / sum(candidates.values()) >= SURE_SHARE and news[t] == 0
+        # A word with some Kazakh letters is completed only from a key that one form owns.
+        alone = sum(1 for f in candidates if f != t) == 1
+        entries.append((t, "" if form == t else form, n, int(sure) + int(sure and alone)))
+    endings = collections.defaultdict(collections.Counter)
+    for w, c in words.items():
+        weight = c + news[w] * (NEWS_WEIGHT - 1)
+        for k in range(3, len(w)):
+            stem, ending = w[:k], w[k:]
+            if len(ending) <= MAX_ENDING and words[stem] >= MIN_COUNT:
+                endings[(harmony(stem), typed(ending))][ending] += weight
+    suffixes = []
+    for (h, t), candidates in sorted(endings.items()):
+        total = sum(candidates.values())
+        if h and total >= MIN_COUNT:
+            suffixes.append((h, t, candidates.most_common(1)[0][0], total))
+    head = "# generated by tables/lexicon/keyboard.py from KazNERD and KazSAnDRA (CC BY 4.0, see README.md); do not edit\n"
+    with open(os.path.join(ROOT, "tables", "lexicon", "keyboard-words.tsv"), "w", encoding="utf-8") as f:
+        f.write("# Russian-keyboard spelling -> Kazakh word form (empty: the typed form is itself the word).\n")
+        f.write(head + "typed\tkazakh\tcount\tsure\n")
+        f.writelines(f"{t}\t{k}\t{n}\t{s}\n" for t, k, n, s in entries)
+    with open(os.path.join(ROOT, "tables", "lexicon", "keyboard-suffixes.tsv"), "w", encoding="utf-8") as f:
+        f.write("# Ending typed on a Russian keyboard -> written ending, by the harmony of the stem (b: back, f: front).\n")
+        f.write(head + "harmony\ttyped\tkazakh\tcount\n")
+        f.writelines(f"{h}\t{t}\t{k}\t{n}\n" for h, t, k, n in suffixes)
+    print(f"{len(entries)} words ({sum(1 for e in entries if e[3])} sure), {len(suffixes)} endings", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
