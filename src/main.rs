@@ -17,17 +17,21 @@ mod cli {
     pub mod inplace;
     pub mod list;
     pub mod progress;
+    pub mod report;
     pub mod run;
 }
 
 /// Exit status of every error.
 const FAILURE: u8 = 2;
 
+/// Exit status of `--check` when something would be repaired.
+const FOUND: u8 = 1;
+
 fn main() -> ExitCode {
     let args = cli::args::Args::parse_checked();
-    if cli::run::run(args) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(FAILURE)
+    match cli::run::run(args) {
+        cli::run::Status::Success => ExitCode::SUCCESS,
+        cli::run::Status::Found => ExitCode::from(FOUND),
+        cli::run::Status::Failure => ExitCode::from(FAILURE),
     }
 }

@@ -21,6 +21,7 @@ Several files:
 
 Exit status:
   0  success, also when the reader of the output goes away early (jazu big.txt | head -1)
+  1  --check found something to repair
   2  any error: a bad option, an unknown scheme or an unsupported pair, a malformed --map or
      --table, an input that cannot be read or is not UTF-8, an output that cannot be written
 
@@ -31,6 +32,9 @@ Examples:
   jazu -i chapter1.md chapter2.md                rewrite files in place
   jazu --html page.html > page.latn.html         leave tags and attribute values alone
   jazu --map 'Ц=Ts' --map 'ц=ts' notes.txt       write Ц as Ts instead of the table's S
+  jazu -f cyrl -t cyrl notes.txt                 normalize: look-alikes, keyboard, spelling
+  jazu -f cyrl -t cyrl --check notes.txt         list what would be repaired, exit 1 if any
+  jazu --spelling --report json news.txt         Авраам → Ibrahim, each repair on stderr
   jazu --list                                    the schemes, with an example each
   jazu --completions bash > ~/.local/share/bash-completion/completions/jazu";
 
@@ -117,6 +121,47 @@ pub struct Args {
     /// Don't protect URLs, e-mail addresses and @handles: convert them like other text
     #[arg(long)]
     pub no_protect: bool,
+
+    /// Unify spelling variants: Авраамның → Ибраһимнің, Токаев → Тоқаев (tables/variants.tsv)
+    ///
+    /// `kazakh` (the default value) writes the Kazakh form of each pair, `variant` the other
+    /// spelling. On by default from cyrl to cyrl (normalization); off by default otherwise.
+    #[arg(long, value_name = "SIDE", num_args = 0..=1, default_missing_value = "kazakh", value_parser = ["kazakh", "variant"])]
+    pub spelling: Option<String>,
+
+    /// Leave spelling variants alone, also from cyrl to cyrl
+    #[arg(long, conflicts_with = "spelling")]
+    pub no_spelling: bool,
+
+    /// More spelling variants: a TSV file with the header `kazakh<TAB>variants<TAB>source`
+    /// (variants separated by `|`), repeatable
+    #[arg(long, value_name = "FILE")]
+    pub variants: Vec<PathBuf>,
+
+    /// Read back Kazakh typed on a Russian keyboard (Казакстан → Қазақстан) in Kazakh sentences
+    ///
+    /// On by default from cyrl to cyrl (normalization). It looks every word up in a lexicon,
+    /// which makes a conversion many times slower.
+    #[arg(long, conflicts_with = "no_keyboard")]
+    pub keyboard: bool,
+
+    /// Don't read back Russian-keyboard stand-ins, also from cyrl to cyrl
+    #[arg(long)]
+    pub no_keyboard: bool,
+
+    /// Write each repair to standard error as a line of JSON (offset, line, column, before,
+    /// after, repair), or to --report-file
+    #[arg(long, value_name = "FORMAT", value_parser = ["json"])]
+    pub report: Option<String>,
+
+    /// Write the --report lines to FILE instead of standard error
+    #[arg(long, value_name = "FILE", requires = "report")]
+    pub report_file: Option<PathBuf>,
+
+    /// Don't convert: list what would be repaired (FILE:LINE:COLUMN: repair: before -> after)
+    /// and exit with status 1 if anything would change
+    #[arg(long, conflicts_with_all = ["output", "in_place", "report"])]
+    pub check: bool,
 
     /// Words to read from Latin to Cyrillic before the bundled lexicon: a TSV file with the
     /// header `latin<TAB>cyrillic` (repeatable)

@@ -14,13 +14,14 @@ use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
-use jazu::Transliterator;
+use jazu::{Spelling, Transliterator};
 
 use super::args::{is_stdin, Args, MAX_THREADS};
 use super::fail::{self, Problem};
 use super::inplace;
 use super::list;
 use super::progress::{self, Progress};
+use super::report::{Format, Reporter};
 
 mod parallel;
 
@@ -35,24 +36,52 @@ const STDIN: &str = "<stdin>";
 /// Name of standard output in messages.
 const STDOUT: &str = "<stdout>";
 
-/// Runs the command line and tells whether everything succeeded. Errors have been reported.
-pub fn run(args: Args) -> bool {
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Everything succeeded.
+    Success,
+    /// `--check` found something to repair.
+    Found,
+    /// Something failed; the errors have been reported.
+    Failure,
+}
+
+impl From<bool> for Status {
+    fn from(ok: bool) -> Status {
+        if ok {
+            Status::Success
+        } else {
+            Status::Failure
+        }
+    }
+}
+
+/// Runs the command line. Errors have been reported.
+pub fn run(args: Args) -> Status {
     if args.list {
         let mut out = BufWriter::new(io::stdout().lock());
         let result = list::write_list(&mut out).and_then(|()| out.flush());
-        return finish_output(result, STDOUT);
+        return finish_output(result, STDOUT).into();
     }
     if let Some(shell) = args.completions {
         // Generated into memory first: the generator panics when its writer fails.
         let mut script = Vec::new();
         clap_complete::generate(shell, &mut Args::command(), "jazu", &mut script);
-        return finish_output(io::stdout().lock().write_all(&script), STDOUT);
+        return finish_output(io::stdout().lock().write_all(&script), STDOUT).into();
     }
     let t = match build(&args) {
         Ok(t) => t,
         Err(message) => {
             fail::report(&message);
-            return false;
+            return Status::Failure;
+        }
+    };
+    let reporter = match reporter(&args) {
+        Ok(r) => r,
+        Err(message) => {
+            fail::report(&message);
+            return Status::Failure;
         }
     };
     let inputs: Vec<Input> = if args.files.is_empty() {
@@ -65,8 +94,13 @@ pub fn run(args: Args) -> bool {
     let mut session = Session {
         t: &t,
         lossy: args.lossy,
-        // Markup can span lines, so HTML is not cut at line ends.
-        threads: if args.html { 1 } else { threads(args.threads) },
+        // Markup can span lines, so HTML is not cut at line ends; repairs are reported in order.
+        threads: if args.html || reporter.is_some() {
+            1
+        } else {
+            threads(args.threads)
+        },
+        reporter,
         buf: vec![0; CHUNK],
         progress: None,
         ok: true,
@@ -77,7 +111,9 @@ pub fn run(args: Args) -> bool {
             session.progress = Some(Progress::new(total));
         }
     }
-    if args.in_place {
+    if args.check {
+        session.write_all(&inputs, io::sink(), STDOUT);
+    } else if args.in_place {
         session.rewrite_all(&inputs);
     } else if let Some(path) = &args.output {
         session.write_to_file(&inputs, path);
@@ -85,7 +121,32 @@ pub fn run(args: Args) -> bool {
         let sink = BufWriter::with_capacity(CHUNK, io::stdout().lock());
         session.write_all(&inputs, sink, STDOUT);
     }
-    session.ok
+    if let Some(r) = &mut session.reporter {
+        if let Err(e) = r.flush() {
+            session.ok &= fail::is_broken_pipe(&e);
+        }
+    }
+    match (session.ok, session.reporter.as_ref().map(|r| r.found)) {
+        (false, _) => Status::Failure,
+        (true, Some(found)) if args.check && found > 0 => Status::Found,
+        _ => Status::Success,
+    }
+}
+
+/// The reporter of `--report` or `--check`, if either is given.
+fn reporter(args: &Args) -> Result<Option<Reporter>, String> {
+    let out: Box<dyn Write> = if args.check {
+        Box::new(BufWriter::new(io::stdout()))
+    } else if args.report.is_none() {
+        return Ok(None);
+    } else if let Some(path) = &args.report_file {
+        let file = File::create(path).map_err(|e| format!("{}: {}", path.display(), fail::describe(&e)))?;
+        Box::new(BufWriter::new(file))
+    } else {
+        Box::new(io::stderr())
+    };
+    let format = if args.check { Format::Check } else { Format::Json };
+    Ok(Some(Reporter::new(format, out)))
 }
 
 /// Reports the result of writing a listing: a closed pipe is no failure.
@@ -118,6 +179,20 @@ fn build(args: &Args) -> Result<Transliterator, String> {
         .repair_lookalikes(!args.no_repair)
         .protect_links(!args.no_protect)
         .lexicon(!args.no_lexicon);
+    if args.keyboard || args.no_keyboard {
+        builder = builder.repair_keyboard(args.keyboard);
+    }
+    match (args.no_spelling, args.spelling.as_deref()) {
+        (true, _) => builder = builder.spelling(Spelling::Off),
+        (false, Some("variant")) => builder = builder.spelling(Spelling::Variant),
+        (false, Some(_)) => builder = builder.spelling(Spelling::Kazakh),
+        (false, None) => {}
+    }
+    for path in &args.variants {
+        let name = path.display().to_string();
+        let text = fs::read_to_string(path).map_err(|e| format!("{name}: {}", fail::describe(&e)))?;
+        builder = builder.variants(&name, &text);
+    }
     for path in &args.exceptions {
         let name = path.display().to_string();
         let text = fs::read_to_string(path).map_err(|e| format!("{name}: {}", fail::describe(&e)))?;
@@ -178,6 +253,8 @@ struct Session<'t> {
     threads: usize,
     buf: Vec<u8>,
     progress: Option<Progress>,
+    /// Where repairs are reported (`--report`, `--check`).
+    reporter: Option<Reporter>,
     ok: bool,
 }
 
@@ -286,7 +363,14 @@ impl Session<'_> {
             let mut count = |n| progress.iter_mut().for_each(|p| p.add(n));
             return parallel.convert(name, reader, out, &mut count);
         }
-        let mut writer = self.t.writer(out).lossy(self.lossy);
+        let mut writer = self
+            .t
+            .writer(out)
+            .lossy(self.lossy)
+            .record_changes(self.reporter.is_some());
+        if let Some(r) = &mut self.reporter {
+            r.start();
+        }
         loop {
             let n = match reader.read(&mut self.buf) {
                 Ok(0) => break,
@@ -297,13 +381,23 @@ impl Session<'_> {
             writer
                 .write_all(&self.buf[..n])
                 .map_err(|e| Problem::from_writer(name, e))?;
+            if let Some(r) = &mut self.reporter {
+                r.read(&self.buf[..n]);
+                r.report(name, writer.take_changes(), writer.bytes_in())
+                    .map_err(Problem::Output)?;
+            }
             if counted {
                 if let Some(p) = &mut self.progress {
                     p.add(n as u64);
                 }
             }
         }
-        writer.finish().map_err(|e| Problem::from_writer(name, e))?;
+        let (_, changes) = writer
+            .finish_with_changes()
+            .map_err(|e| Problem::from_writer(name, e))?;
+        if let Some(r) = &mut self.reporter {
+            r.report(name, changes, u64::MAX).map_err(Problem::Output)?;
+        }
         Ok(())
     }
 }
