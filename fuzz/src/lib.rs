@@ -270,8 +270,12 @@ pub fn check_normalize(data: &[u8], _strict: bool) {
 /// The header of a rule table.
 pub const TABLE_HEADER: &str = "from\tto\tcontext\tnote\n";
 
+/// The header of a spelling-variant table.
+pub const VARIANTS_HEADER: &str = "kazakh\tvariants\tsource\n";
+
 /// Target `tables`: user rules from fuzz text. The first byte picks a table (with or without a
-/// header line put in front) or `map`/`map_when` rules (one per line, `FROM\tTO[\tCONTEXT]`).
+/// header line put in front) or `map`/`map_when` rules (one per line, `FROM\tTO[\tCONTEXT]`),
+/// or (bit 2) a spelling-variant table and Latin -> Cyrillic exceptions.
 /// Building must return, and a transliterator that builds must convert the fixed sentence and
 /// the fuzz text, streamed in small pieces the same as one-shot (not compared when `strict` is
 /// off and a rule may have a key of several characters: bug `tables-1`).
@@ -283,18 +287,34 @@ pub fn check_tables(data: &[u8], strict: bool) {
         return;
     };
     let mut builder = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021).html(mode & 8 != 0);
-    match mode & 3 {
-        0 => builder = builder.table("fuzz", s),
-        1 => builder = builder.table("fuzz", &format!("{TABLE_HEADER}{s}")),
-        _ => {
-            for line in s.lines() {
-                let mut fields = line.splitn(3, '\t');
-                let from = fields.next().unwrap_or("");
-                let to = fields.next().unwrap_or("");
-                builder = match fields.next() {
-                    Some(context) => builder.map_when(from, to, context),
-                    None => builder.map(from, to),
-                };
+    if mode & 4 != 0 {
+        // Spelling variants (bit 0: with the header put in front), and the same text as
+        // Latin -> Cyrillic exceptions.
+        let header = if mode & 1 != 0 { VARIANTS_HEADER } else { "" };
+        builder = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+            .html(mode & 8 != 0)
+            .variants("fuzz", &format!("{header}{s}"));
+        let exceptions = Transliterator::builder(Scheme::Latn2021, Scheme::Cyrl)
+            .exceptions("fuzz", &format!("latin\tcyrillic\n{s}"))
+            .build();
+        if let Ok(t) = exceptions {
+            let _ = t.convert("Qazaqstan Respublikasy");
+            let _ = t.convert(s);
+        }
+    } else {
+        match mode & 3 {
+            0 => builder = builder.table("fuzz", s),
+            1 => builder = builder.table("fuzz", &format!("{TABLE_HEADER}{s}")),
+            _ => {
+                for line in s.lines() {
+                    let mut fields = line.splitn(3, '\t');
+                    let from = fields.next().unwrap_or("");
+                    let to = fields.next().unwrap_or("");
+                    builder = match fields.next() {
+                        Some(context) => builder.map_when(from, to, context),
+                        None => builder.map(from, to),
+                    };
+                }
             }
         }
     }
