@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use jazu::{Scheme, Transliterator};
+use jazu::{Scheme, Spelling, Transliterator};
 
 /// The corpus sentences, one per line.
 fn corpus() -> String {
@@ -28,6 +28,28 @@ fn convert(c: &mut Criterion) {
         let t = Transliterator::new(Scheme::Cyrl, to).expect("supported");
         let mut out = String::with_capacity(text.len() * 2);
         group.bench_function(to.id(), |b| {
+            b.iter(|| {
+                out.clear();
+                t.convert_into(black_box(&text), &mut out);
+                black_box(out.len())
+            })
+        });
+    }
+    group.finish();
+
+    // The normalizer: everything (NFC, look-alikes, Russian-keyboard stand-ins, spelling), and
+    // without the two repairs that look words up in a lexicon.
+    let mut group = c.benchmark_group("normalize");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    let full = Transliterator::new(Scheme::Cyrl, Scheme::Cyrl).expect("supported");
+    let letters = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+        .repair_keyboard(false)
+        .spelling(Spelling::Off)
+        .build()
+        .expect("supported");
+    for (name, t) in [("all repairs", &full), ("nfc and look-alikes", &letters)] {
+        let mut out = String::with_capacity(text.len() * 2);
+        group.bench_function(name, |b| {
             b.iter(|| {
                 out.clear();
                 t.convert_into(black_box(&text), &mut out);
