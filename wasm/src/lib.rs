@@ -218,7 +218,11 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
         (Some(true), _) | (_, Some("kazakh")) => Some(Spelling::Kazakh),
         (Some(false), _) => Some(Spelling::Off),
         (_, Some("variant")) => Some(Spelling::Variant),
-        _ => return Err(error("option \"spelling\" must be true, false, \"kazakh\" or \"variant\"")),
+        _ => {
+            return Err(error(
+                "option \"spelling\" must be true, false, \"kazakh\" or \"variant\"",
+            ))
+        }
     };
     out.keyboard = flag(&object, "keyboard", true)?;
     let variants = get(&object, "variants")?;
