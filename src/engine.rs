@@ -390,7 +390,7 @@ pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
 }
 
 /// The repaired form of one word, or `None` if it needs no repair.
-fn repair_word(word: &str) -> Option<String> {
+pub(crate) fn repair_word(word: &str) -> Option<String> {
     let (mut cyr, mut lat, mut cyr_own, mut lat_own) = (0usize, 0usize, 0usize, 0usize);
     for c in word.chars() {
         if is_cyrillic(c) {

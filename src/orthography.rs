@@ -8,7 +8,9 @@ use std::sync::Arc;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, MAX_TOKEN};
+use std::borrow::Cow;
+
+use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
 use crate::rules::{LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
@@ -43,6 +45,9 @@ enum Script {
     /// Both, and every letter has a look-alike in the other script (`су` with a Latin c):
     /// only the rest of the sentence can tell which script the word is in.
     Ambiguous,
+    /// Cyrillic letters with Latin letters that only ever stand in for Cyrillic ones (ə for
+    /// ә), and no letter of Latin's own: Cyrillic.
+    StandIn,
     /// Both, with a letter of its own in one of them (the engine repairs these), or neither.
     Other,
 }
@@ -52,7 +57,7 @@ struct Word {
     start: usize,
     end: usize,
     script: Script,
-    /// Not part of a link or glued to digits or symbols, and free of combining marks.
+    /// Not part of a link, nor glued to digits or symbols.
     candidate: bool,
 }
 
@@ -93,58 +98,59 @@ impl WordRepairs {
         if words.is_empty() {
             return;
         }
-        // Each Cyrillic word's lower-case form, once: `lower[ends[i - 1]..ends[i]]`.
+        // Each word as the engine would leave it (NFC, look-alikes of mixed words repaired),
+        // and the script that gives it.
+        let plain: Vec<Cow<str>> = words.iter().map(|w| engine_form(&text[w.start..w.end])).collect();
+        let scripts: Vec<Script> = words
+            .iter()
+            .zip(&plain)
+            .map(|(w, p)| resolved(w.script, &text[w.start..w.end], p))
+            .collect();
+        let cyrillic = scripts.iter().filter(|&&s| s == Script::Cyrillic).count();
+        let latin = scripts.iter().filter(|&&s| s == Script::Latin).count();
+        // Then words of look-alikes only take the script of their sentence.
+        let mut current: Vec<Cow<str>> = Vec::with_capacity(words.len());
         let mut lower = String::new();
         let mut ends = Vec::with_capacity(words.len());
         let mut evidence = Evidence::default();
-        let (mut cyrillic, mut latin) = (0, 0);
-        for w in words {
+        for ((w, p), &script) in words.iter().zip(&plain).zip(&scripts) {
+            let form: Cow<str> = match script {
+                Script::Ambiguous if w.candidate && self.lookalikes && cyrillic != latin => {
+                    Cow::Owned(in_script(p, cyrillic > latin))
+                }
+                _ => Cow::Borrowed(p),
+            };
+            let is_cyrillic = form.chars().any(is_cyrillic) && !form.chars().any(is_latin);
             let start = lower.len();
-            match w.script {
-                Script::Cyrillic => cyrillic += 1,
-                Script::Latin => latin += 1,
-                _ => {}
-            }
-            if w.candidate && w.script == Script::Cyrillic {
-                lowercase_into(&text[w.start..w.end], &mut lower);
+            if w.candidate && is_cyrillic {
+                lowercase_into(&form, &mut lower);
                 evidence.add(&lower[start..]);
             }
-            ends.push((start, lower.len()));
+            ends.push((start, lower.len(), is_cyrillic));
+            current.push(form);
         }
         let mode = if self.keyboard { evidence.mode() } else { Mode::None };
         let russian = evidence.is_russian();
-        for (w, &(a, b)) in words.iter().zip(&ends) {
+        for (((w, p), form), &(a, b, is_cyrillic)) in words.iter().zip(&plain).zip(current).zip(&ends) {
             if !w.candidate {
                 continue;
             }
-            let word = &text[w.start..w.end];
-            if w.script == Script::Ambiguous {
-                let fixed = in_script(word, cyrillic > latin);
-                if self.lookalikes && cyrillic != latin && fixed != word {
-                    edits.push(Edit {
-                        start: w.start,
-                        end: w.end,
-                        text: fixed,
-                        repair: Repair::Lookalike,
-                    });
+            let mut form = form.into_owned();
+            let mut repair = Repair::Lookalike;
+            if is_cyrillic && !russian {
+                let lower = &lower[a..b];
+                let typed = (self.keyboard && !form.contains('-'))
+                    .then(|| keyboard::repair(lower, mode))
+                    .flatten();
+                let base = typed.as_deref().unwrap_or(lower);
+                match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
+                    (Some(f), _) => (form, repair) = (case_like(&form, &f), Repair::Spelling),
+                    (None, Some(f)) => (form, repair) = (case_like(&form, &f), Repair::Keyboard),
+                    (None, None) => {}
                 }
-                continue;
             }
-            if w.script != Script::Cyrillic || russian {
-                continue;
-            }
-            let lower = &lower[a..b];
-            let typed = (self.keyboard && !word.contains('-'))
-                .then(|| keyboard::repair(lower, mode))
-                .flatten();
-            let base = typed.as_deref().unwrap_or(lower);
-            let (form, repair) = match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
-                (Some(form), _) => (form, Repair::Spelling),
-                (None, Some(form)) => (form, Repair::Keyboard),
-                (None, None) => continue,
-            };
-            let form = case_like(word, &form);
-            if form != word {
+            // What the engine does anyway is left to it (and to its own change report).
+            if form != **p {
                 edits.push(Edit {
                     start: w.start,
                     end: w.end,
@@ -153,6 +159,36 @@ impl WordRepairs {
                 });
             }
         }
+    }
+}
+
+/// A word as the engine leaves it: in NFC, and a mixed-script word with letters of its own in
+/// one script written in that script.
+fn engine_form(word: &str) -> Cow<'_, str> {
+    let nfc = if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.nfc().collect())
+    };
+    match repair_word(&nfc) {
+        Some(fixed) => Cow::Owned(fixed),
+        None => nfc,
+    }
+}
+
+/// The script of a word after the engine's repair: a mixed word it repairs (by letters of one
+/// script's own, else by letter count) has one script; an exact tie stays ambiguous.
+fn resolved(script: Script, word: &str, plain: &str) -> Script {
+    let mixed = |s: &str| s.chars().any(is_cyrillic) && s.chars().any(is_latin);
+    let decided = match script {
+        Script::Ambiguous => mixed(word) && !mixed(plain),
+        Script::Other | Script::StandIn => true,
+        Script::Cyrillic | Script::Latin => false,
+    };
+    match (decided, plain.chars().any(is_cyrillic), plain.chars().any(is_latin)) {
+        (true, true, false) => Script::Cyrillic,
+        (true, false, true) => Script::Latin,
+        _ => script,
     }
 }
 
@@ -165,8 +201,8 @@ fn ends_sentence(token: &str) -> bool {
 }
 
 /// The words of `token` (at offset `base` of the text): runs of letters and combining marks,
-/// with single inner hyphens. Words of links, glued to digits or other symbols, or with
-/// combining marks (which NFC handles later) are not candidates.
+/// with single inner hyphens. Words of links, or glued to digits or other symbols, are not
+/// candidates.
 fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
     let protected = is_protected(token);
     let is_word_char = |c: char| is_letter(c) || is_mark(c);
@@ -201,16 +237,19 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
         out.push(Word {
             start: base + i,
             end: base + end,
-            script: script_nfc(word, alone(before) && alone(after)),
-            candidate: !protected && !glued(before) && !glued(after) && !word.chars().any(is_mark),
+            script: if protected {
+                Script::Other
+            } else {
+                script_nfc(word, alone(before) && alone(after))
+            },
+            candidate: !protected && !glued(before) && !glued(after),
         });
     }
 }
 
 /// The script of a word as NFC writes it (`Å` may be U+212B, or A and a ring).
 fn script_nfc(word: &str, alone: bool) -> Script {
-    let plain = |c: char| matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F);
-    if word.chars().all(plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+    if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
         script(word, alone)
     } else {
         script(&word.nfc().collect::<String>(), alone)
@@ -254,6 +293,7 @@ fn mixed_script(word: &str, alone: bool) -> Script {
     }
     let single = alone && word.chars().count() == 1 && word.chars().all(char::is_lowercase);
     match (cyrillic, own) {
+        (true, false) if stand_in => Script::StandIn,
         (false, false) if stand_in || single => Script::Ambiguous,
         (false, _) => Script::Latin,
         (true, false) => Script::Ambiguous,
@@ -287,6 +327,11 @@ fn lowercase_into(word: &str, out: &mut String) {
             _ => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// Whether NFC surely leaves `c` alone whatever surrounds it (ASCII to U+02FF, Cyrillic letters).
+fn is_plain(c: char) -> bool {
+    matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F)
 }
 
 /// `char::is_alphabetic`, quicker for Cyrillic and ASCII.

@@ -7,7 +7,10 @@
 //! 5. `convert_into` appends what `convert` returns;
 //! 6. line feeds and CR LF pairs are kept;
 //! 7. the NFC form of the input converts the same as the input;
-//! 8. a borrowed result equals the input.
+//! 8. a borrowed result equals the input;
+//! 9. normalizing twice equals normalizing once (all repairs, also on Kazakh typed on a Russian
+//!    keyboard);
+//! 10. converting the text repaired for NFC and look-alikes equals converting the raw text.
 //!
 //! Failures found so far are kept in `proptest-regressions/props.txt` and replayed first.
 
@@ -583,6 +586,86 @@ proptest! {
             if let Cow::Borrowed(out) = t.convert(&s) {
                 prop_assert_eq!(out, &*s, "{}", t.name());
             }
+        }
+    }
+}
+
+/// Kazakh letters written as a Russian keyboard writes them (`tables/keyboard.tsv`).
+fn russian_keyboard(s: String) -> String {
+    let (kazakh, typed) = ("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ");
+    s.chars()
+        .map(|c| {
+            kazakh
+                .chars()
+                .position(|k| k == c)
+                .map_or(c, |i| typed.chars().nth(i).unwrap())
+        })
+        .collect()
+}
+
+/// Sentences of Kazakh words, some typed on a Russian keyboard.
+fn kazakh_sentences() -> impl Strategy<Value = String> {
+    let word = select(
+        &[
+            "Қазақстан",
+            "үлкен",
+            "ел",
+            "өте",
+            "жақсы",
+            "Авраамның",
+            "Токаев",
+            "мемлекеттiк",
+            "су",
+            "cу",
+            "(i)",
+            "және",
+            "ұлы",
+            "Казахстан",
+            "к",
+            "соглашениям",
+            "ə",
+            "Ибраһим",
+            "кұқықтары",
+        ][..],
+    );
+    (vec((word, any::<bool>()), 1..12), select(&[" ", ". ", "\n", ", "][..])).prop_map(|(words, sep)| {
+        words
+            .into_iter()
+            .map(|(w, typed)| {
+                if typed {
+                    russian_keyboard(w.to_string())
+                } else {
+                    w.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    })
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// 9.
+    #[test]
+    fn normalizing_is_idempotent(s in prop_oneof![any_text(), kazakh_sentences()]) {
+        let (once, _) = jazu::normalize(&s);
+        let (twice, _) = jazu::normalize(&once);
+        prop_assert_eq!(&*twice, &*once, "input {:?}", s);
+    }
+
+    /// 10.
+    #[test]
+    fn converting_repaired_text_is_converting_raw_text(s in any_text()) {
+        let letters = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+            .repair_keyboard(false)
+            .spelling(jazu::Spelling::Off)
+            .build()
+            .unwrap();
+        let repaired = letters.convert(&s);
+        for to in Scheme::all() {
+            let t = Transliterator::new(Scheme::Cyrl, to).unwrap();
+            prop_assert_eq!(t.convert(&repaired), t.convert(&s), "{}: input {:?}", to, s);
         }
     }
 }
