@@ -154,8 +154,12 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
             fail(file, format!("line {line}: `count` must be a number, `sure` 0, 1 or 2"));
         }
     }
+    // Without the `keyboard-lexicon` feature the tables are checked but left empty.
+    let lexicon = env::var_os("CARGO_FEATURE_KEYBOARD_LEXICON").is_some();
+    writeln!(out, "/// Whether the Russian-keyboard lexicon is compiled in (feature `keyboard-lexicon`).\npub(crate) const HAS_KEYBOARD_LEXICON: bool = {lexicon};\n").unwrap();
     let records = rows
         .iter()
+        .filter(|_| lexicon)
         .map(|(_, f)| (f[0], format!("{}\t{}\t{}", f[1], f[2], f[3])));
     write_word_table(
         out,
@@ -180,6 +184,7 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
     }
     let keyed: Vec<(String, String)> = rows
         .iter()
+        .filter(|_| lexicon)
         .map(|(_, f)| (format!("{}{}", f[0], f[1]), format!("{}\t{}", f[2], f[3])))
         .collect();
     write_word_table(

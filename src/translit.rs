@@ -220,9 +220,17 @@ impl Builder {
     /// assert_eq!(t.convert("Казахстан присоединится к соглашениям."), "Kazahstan prisoedinitsia k soglaşeniiam.");
     /// # Ok::<(), jazu::BuildError>(())
     /// ```
+    ///
+    /// The lexicon comes with the `keyboard-lexicon` feature (on by default); without it this
+    /// repairs nothing (see [`Builder::has_keyboard_lexicon`]).
     pub fn repair_keyboard(mut self, yes: bool) -> Builder {
         self.keyboard = Some(yes);
         self
+    }
+
+    /// Whether the Russian-keyboard lexicon is compiled in (feature `keyboard-lexicon`).
+    pub fn has_keyboard_lexicon() -> bool {
+        crate::rules::HAS_KEYBOARD_LEXICON
     }
 
     /// Unify spelling variants (`tables/variants.tsv`: Авраам → Ибраһим, Токаев → Тоқаев),

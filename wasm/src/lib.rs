@@ -41,8 +41,9 @@ export interface ConvertOptions {
   /** Your own spelling variants: a TSV table with the header `kazakh	variants	source`
    *  (variants separated by `|`), added to the bundled table. */
   variants?: string;
-  /** Read back Kazakh typed on a Russian keyboard (Казакстан → Қазақстан) in Kazakh sentences.
-   *  Default `true` (off with `repair: false`). */
+  /** Read back Kazakh typed on a Russian keyboard (Казакстан → Қазақстан). This package leaves
+   *  out the lexicon that needs (600 KB gzipped): `true` throws; `false` is accepted. The jazu
+   *  crate and command line have it. */
   keyboard?: boolean;
   /** HTML mode: tags, attribute values (except `alt` and `title`), comments and the contents of
    *  `<code>`, `<pre>`, `<script>` and `<style>` are copied untouched. Default `false`. */
@@ -124,7 +125,7 @@ export interface SchemeInfo {
 struct Options {
     spelling: Option<Spelling>,
     variants: Option<String>,
-    keyboard: bool,
+    keyboard: Option<bool>,
     html: bool,
     repair: bool,
     protect: bool,
@@ -204,7 +205,6 @@ fn flag(object: &Object, key: &str, default: bool) -> Result<bool, JsValue> {
 
 fn read_options(options: &JsValue) -> Result<Options, JsValue> {
     let mut out = Options {
-        keyboard: true,
         repair: true,
         protect: true,
         ..Options::default()
@@ -224,7 +224,16 @@ fn read_options(options: &JsValue) -> Result<Options, JsValue> {
             ))
         }
     };
-    out.keyboard = flag(&object, "keyboard", true)?;
+    if !get(&object, "keyboard")?.is_undefined() {
+        let keyboard = flag(&object, "keyboard", false)?;
+        if keyboard && !jazu::Builder::has_keyboard_lexicon() {
+            return Err(error(
+                "option \"keyboard\": this package leaves out the Russian-keyboard lexicon (600 KB \
+                 gzipped); use the jazu crate or command line for it",
+            ));
+        }
+        out.keyboard = Some(keyboard);
+    }
     let variants = get(&object, "variants")?;
     if !variants.is_undefined() && !variants.is_null() {
         out.variants = Some(
@@ -268,8 +277,10 @@ fn build(from: Source, to: Scheme, options: &Options) -> Result<Transliterator, 
     let mut builder = Transliterator::builder(from, to)
         .html(options.html)
         .repair_lookalikes(options.repair)
-        .repair_keyboard(options.keyboard)
         .protect_links(options.protect);
+    if let Some(keyboard) = options.keyboard {
+        builder = builder.repair_keyboard(keyboard);
+    }
     if let Some(spelling) = options.spelling {
         builder = builder.spelling(spelling);
     }
