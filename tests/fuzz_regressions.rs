@@ -70,3 +70,11 @@ fn tables_1_key_with_whitespace() {
 fn tables_2_key_across_a_long_token_cut() {
     replay("tables-2.bin", true);
 }
+
+/// `normalize-1`: `a @\tiзд` — the lone `a` took the script of its sentence only once the
+/// engine had repaired `iзд` (Latin i) to `ізд`, so normalizing twice gave `а`. Words are now
+/// counted as the engine leaves them.
+#[test]
+fn normalize_1_sentence_script_after_the_engine() {
+    replay("normalize-1.bin", true);
+}
