@@ -57,7 +57,7 @@ impl fmt::Display for Repair {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub(crate) offset: usize,
-    before: String,
+    pub(crate) before: String,
     after: String,
     repair: Repair,
 }

@@ -527,6 +527,7 @@ impl Transliterator {
             Vec::new()
         };
         let logged_before = log.map_or(0, |l| l.borrow().changes.len());
+        let unrepaired = source;
         let source: &str = if edits.is_empty() {
             source
         } else {
@@ -543,10 +544,19 @@ impl Transliterator {
         if let (Some(log), false) = (log, edits.is_empty()) {
             let mut log = log.borrow_mut();
             let base = log.base;
+            // The engine's repairs are of the text after the word edits: they are told as changes
+            // of the text before them (a token that holds an edited word included).
             for change in &mut log.changes[logged_words..] {
-                change.offset = base + offset_before_edits(change.offset - base, &edits);
+                let at = change.offset - base;
+                let start = offset_before_edits(at, &edits, false);
+                let end = offset_before_edits(at + change.before.len(), &edits, true);
+                change.offset = base + start;
+                change.before = unrepaired[start..end].to_string();
             }
-            log.changes[logged_before..].sort_by_key(|c| c.offset);
+            let mut changes = log.changes.split_off(logged_before);
+            changes.retain(|c| c.before != c.after());
+            changes.sort_by_key(|c| c.offset);
+            log.changes.extend(changes);
         }
         if !changed && !std::ptr::eq(source, text) {
             out.push_str(source);
@@ -593,18 +603,18 @@ fn apply_edits(text: &str, edits: &[Edit], log: Option<&RefCell<ChangeLog>>, out
     out.push_str(&text[at..]);
 }
 
-/// The offset in the text before `edits` of offset `at` of the text after them (the start of
-/// an edit for an offset inside one).
-fn offset_before_edits(at: usize, edits: &[Edit]) -> usize {
+/// The offset in the text before `edits` of offset `at` of the text after them. An offset
+/// inside an edited word goes to the word's start, or to its end for the `end` of a range.
+fn offset_before_edits(at: usize, edits: &[Edit], end: bool) -> usize {
     let mut shift: isize = 0;
     for e in edits {
         let new_start = (e.start as isize + shift) as usize;
         let new_end = new_start + e.text.len();
-        if at < new_start {
+        if at < new_start || (at == new_start && end) {
             break;
         }
-        if at < new_end {
-            return e.start;
+        if at < new_end || (at == new_end && end) {
+            return if end { e.end } else { e.start };
         }
         shift += e.text.len() as isize - (e.end - e.start) as isize;
     }

@@ -78,3 +78,11 @@ fn tables_2_key_across_a_long_token_cut() {
 fn normalize_1_sentence_script_after_the_engine() {
     replay("normalize-1.bin", true);
 }
+
+/// `normalize-2`: `ынты;ман` in a sentence typed on a Russian keyboard — the word edit made
+/// `ман` `мән`, and a change the engine then recorded for the token quoted the edited text
+/// instead of the input at its offset.
+#[test]
+fn normalize_2_change_quotes_the_input() {
+    replay("normalize-2.bin", true);
+}
