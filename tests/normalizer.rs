@@ -10,18 +10,10 @@ const KAZNERD: &str = include_str!("data/corpus/kaznerd-test.tsv");
 const UD: &str = include_str!("data/corpus/ud-kazakh-ktb.tsv");
 const NEWS: &str = include_str!("data/news-2025-11-07.txt");
 
-/// The `text` column of a corpus file, with the sentence index.
-fn sentences(tsv: &str) -> impl Iterator<Item = (usize, &str)> {
-    tsv.lines()
-        .skip(1)
-        .filter_map(|l| l.split_once('\t').map(|(_, t)| t))
-        .enumerate()
-}
-
 /// The KazNERD sentences the lexicons were not built from (every tenth, as in
 /// `tables/lexicon/generate.py` and `keyboard.py`).
 fn held_out() -> Vec<&'static str> {
-    sentences(KAZNERD)
+    common::sentences(KAZNERD)
         .filter(|(i, _)| i % 10 == 0)
         .map(|(_, s)| s)
         .collect()
@@ -359,7 +351,7 @@ fn clean_text_is_left_alone() {
     let mut words_seen = 0;
     let mut by_repair = std::collections::BTreeMap::<&str, Vec<String>>::new();
     for (name, tsv) in [("kaznerd", KAZNERD), ("ud", UD)] {
-        for (i, sentence) in sentences(tsv) {
+        for (i, sentence) in common::sentences(tsv) {
             words_seen += words(sentence).len();
             let (_, changes) = t.convert_with_changes(sentence);
             for c in changes {

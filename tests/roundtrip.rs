@@ -10,16 +10,10 @@ use std::collections::HashMap;
 
 use jazu::{Scheme, Transliterator};
 
+mod common;
+
 const KAZNERD: &str = include_str!("data/corpus/kaznerd-test.tsv");
 const UD: &str = include_str!("data/corpus/ud-kazakh-ktb.tsv");
-
-/// The `text` column of a corpus file, with the sentence index.
-fn sentences(tsv: &str) -> impl Iterator<Item = (usize, &str)> {
-    tsv.lines()
-        .skip(1)
-        .filter_map(|l| l.split_once('\t').map(|(_, t)| t))
-        .enumerate()
-}
 
 struct Score {
     words: usize,
@@ -82,10 +76,10 @@ fn report(scheme: Scheme, name: &str, text: &[&str]) -> f64 {
 }
 
 fn check(scheme: Scheme, held_out_min: f64, in_sample_min: f64, ud_min: f64) {
-    let kaznerd: Vec<(usize, &str)> = sentences(KAZNERD).collect();
+    let kaznerd: Vec<(usize, &str)> = common::sentences(KAZNERD).collect();
     let held_out: Vec<&str> = kaznerd.iter().filter(|(i, _)| i % 10 == 0).map(|(_, t)| *t).collect();
     let in_sample: Vec<&str> = kaznerd.iter().filter(|(i, _)| i % 10 != 0).map(|(_, t)| *t).collect();
-    let ud: Vec<&str> = sentences(UD).map(|(_, t)| t).collect();
+    let ud: Vec<&str> = common::sentences(UD).map(|(_, t)| t).collect();
     let h = report(scheme, "KazNERD held out", &held_out);
     let s = report(scheme, "KazNERD in sample", &in_sample);
     let u = report(scheme, "UD Kazakh", &ud);

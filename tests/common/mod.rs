@@ -138,3 +138,11 @@ pub fn from_cyrl(to: &str) -> Transliterator {
 pub fn latin_schemes() -> Vec<Scheme> {
     Scheme::all().filter(|s| s.is_latin()).collect()
 }
+
+/// The `text` column of a corpus file (`tests/data/corpus/*.tsv`), with the sentence index.
+pub fn sentences(tsv: &str) -> impl Iterator<Item = (usize, &str)> {
+    tsv.lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('\t').map(|(_, t)| t))
+        .enumerate()
+}
