@@ -92,6 +92,26 @@ fn one_char(file: &str, line: usize, s: &str) -> char {
     }
 }
 
+/// Gives each letter form the rules of the Kazakh letter it stands for, unless the table has
+/// rules of its own for it.
+fn add_letter_forms(rows: &mut Vec<table::Row>, forms: &[(char, char)]) {
+    for &(form, kazakh) in forms {
+        let (form, kazakh) = (form.to_string(), kazakh.to_string());
+        if rows.iter().any(|r| r.from == form) {
+            continue;
+        }
+        let copies: Vec<table::Row> = rows
+            .iter()
+            .filter(|r| r.from == kazakh)
+            .map(|r| table::Row {
+                from: form.clone(),
+                ..r.clone()
+            })
+            .collect();
+        rows.extend(copies);
+    }
+}
+
 /// Emits `name` as a `phf::Set` of the given words.
 fn write_set(out: &mut String, doc: &str, name: &str, words: &BTreeSet<String>) {
     let mut set = phf_codegen::Set::new();
@@ -392,6 +412,21 @@ fn main() {
 
     write_orthography(&dir, &mut out, &class_members);
 
+    // Letters of other alphabets read as the Kazakh letter they stand for.
+    let forms_text = read(&dir, "letter-forms.tsv");
+    let forms_rows =
+        table::records(&forms_text, &table::LETTER_FORMS_HEADER).unwrap_or_else(|e| fail("letter-forms.tsv", e));
+    let letter_forms: Vec<(char, char)> = forms_rows
+        .iter()
+        .map(|(line, f)| {
+            (
+                one_char("letter-forms.tsv", *line, f[0]),
+                one_char("letter-forms.tsv", *line, f[1]),
+            )
+        })
+        .collect();
+    writeln!(out, "/// Letter of another alphabet -> the Kazakh letter it stands for (`tables/letter-forms.tsv`).\npub(crate) static LETTER_FORMS: &[(char, char)] = &{letter_forms:?};\n").unwrap();
+
     for (line, fields) in &schemes {
         let (id, name, file, reverse, lexicon, example, description) = (
             fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
@@ -415,7 +450,8 @@ fn main() {
             named_tables.insert(file.to_string());
             let text = read(&dir, file);
             let is_class = |n: &str| class_members(n).is_some();
-            let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(file, e));
+            let mut rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(file, e));
+            add_letter_forms(&mut rows, &letter_forms);
             let k = constant(id);
             write_table(&mut out, &k, &table::compile(&rows), &class_members);
             format!("Some(&TABLE_{k})")

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
-use crate::rules::{LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
+use crate::rules::{LETTER_FORMS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
 use crate::spelling::Variants;
 
 /// Which word repairs run.
@@ -118,6 +118,7 @@ impl WordRepairs {
                 Script::Ambiguous if w.candidate && self.lookalikes && cyrillic != latin => {
                     Cow::Owned(in_script(p, cyrillic > latin))
                 }
+                Script::Cyrillic if w.candidate && self.lookalikes => kazakh_letters(p),
                 _ => Cow::Borrowed(p),
             };
             let is_cyrillic = form.chars().any(is_cyrillic) && !form.chars().any(is_latin);
@@ -298,6 +299,17 @@ fn mixed_script(word: &str, alone: bool) -> Script {
         (false, _) => Script::Latin,
         (true, false) => Script::Ambiguous,
         (true, true) => Script::Other,
+    }
+}
+
+/// `word` with the letters of other alphabets of `tables/letter-forms.tsv` (ӊ, ҥ) written as
+/// the Kazakh letters they stand for.
+fn kazakh_letters(word: &str) -> Cow<'_, str> {
+    let form = |c: char| LETTER_FORMS.iter().find(|&&(f, _)| f == c).map(|&(_, k)| k);
+    if word.chars().any(|c| form(c).is_some()) {
+        Cow::Owned(word.chars().map(|c| form(c).unwrap_or(c)).collect())
+    } else {
+        Cow::Borrowed(word)
     }
 }
 

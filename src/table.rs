@@ -256,6 +256,9 @@ pub const WORD_HEADER: [&str; 2] = ["word", "note"];
 /// The header of a spelling-variant table (`variants.tsv`, `--variants FILE`).
 pub const VARIANTS_HEADER: [&str; 3] = ["kazakh", "variants", "source"];
 
+/// The header of `letter-forms.tsv`.
+pub const LETTER_FORMS_HEADER: [&str; 3] = ["form", "kazakh", "note"];
+
 /// The header of `suffixes.tsv`.
 pub const SUFFIXES_HEADER: [&str; 5] = ["suffix", "group", "harmony", "after", "note"];
 
