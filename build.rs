@@ -92,6 +92,70 @@ fn one_char(file: &str, line: usize, s: &str) -> char {
     }
 }
 
+/// For each Latin writing system X (a scheme read back to Cyrillic), the letters of the other
+/// writing systems that X lacks (ş ç ä ö ü ū ñ ğ of 2021 in 2018 text, á ó ú ý ǵ ń of 2018 in
+/// 2021 text), each with X's spelling of the Cyrillic letter it stands for: derived from the
+/// tables, so that a word mixing two Kazakh Latin alphabets can be written in one. Only
+/// non-ASCII letters whose row has no context are taken, and a letter two alphabets read
+/// differently is left out.
+fn write_other_alphabets(
+    out: &mut String,
+    forward: &std::collections::BTreeMap<String, Vec<table::Row>>,
+    reverse: &std::collections::BTreeMap<String, Vec<table::Row>>,
+) {
+    let (mut list, mut own_list) = (String::new(), String::new());
+    for (x, x_reverse) in reverse {
+        let Some(x_forward) = forward.get(x) else { continue };
+        let alphabet: BTreeSet<char> = x_reverse.iter().flat_map(|r| r.from.chars()).collect();
+        let spell = |cyrillic: &str| {
+            x_forward
+                .iter()
+                .find(|r| r.from == cyrillic && r.condition.is_empty())
+                .map(|r| r.to.clone())
+        };
+        let mut found: std::collections::BTreeMap<char, Option<String>> = std::collections::BTreeMap::new();
+        for (y, y_reverse) in reverse.iter().filter(|(y, _)| *y != x) {
+            let _ = y;
+            for row in y_reverse.iter().filter(|r| r.condition.is_empty()) {
+                let mut chars = row.from.chars();
+                let (Some(letter), None) = (chars.next(), chars.next()) else {
+                    continue;
+                };
+                if letter.is_ascii() || alphabet.contains(&letter) || !letter.is_alphabetic() {
+                    continue;
+                }
+                let spelling = spell(&row.to).filter(|s| !s.is_empty());
+                match found.get(&letter) {
+                    Some(previous) if *previous != spelling => {
+                        found.insert(letter, None);
+                    }
+                    Some(_) => {}
+                    None => {
+                        found.insert(letter, spelling);
+                    }
+                }
+            }
+        }
+        for (letter, spelling) in found {
+            if let Some(spelling) = spelling {
+                writeln!(list, "    ({x:?}, {letter:?}, {spelling:?}),").unwrap();
+            }
+        }
+        let own: String = alphabet.iter().filter(|c| !c.is_ascii() && c.is_alphabetic()).collect();
+        writeln!(own_list, "    ({x:?}, {own:?}),").unwrap();
+    }
+    writeln!(
+        out,
+        "/// (Latin scheme, its letters outside ASCII).\npub(crate) static OWN_LETTERS: &[(&str, &str)] = &[\n{own_list}];\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// (Latin scheme, a letter of another Kazakh Latin alphabet, the scheme's spelling of it).\npub(crate) static OTHER_ALPHABETS: &[(&str, char, &str)] = &[\n{list}];\n"
+    )
+    .unwrap();
+}
+
 /// Gives each letter form the rules of the Kazakh letter it stands for, unless the table has
 /// rules of its own for it.
 fn add_letter_forms(rows: &mut Vec<table::Row>, forms: &[(char, char)]) {
@@ -427,6 +491,8 @@ fn main() {
         .collect();
     writeln!(out, "/// Letter of another alphabet -> the Kazakh letter it stands for (`tables/letter-forms.tsv`).\npub(crate) static LETTER_FORMS: &[(char, char)] = &{letter_forms:?};\n").unwrap();
 
+    let mut forward_rows = std::collections::BTreeMap::new();
+    let mut reverse_rows = std::collections::BTreeMap::new();
     for (line, fields) in &schemes {
         let (id, name, file, reverse, lexicon, example, description) = (
             fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
@@ -452,6 +518,7 @@ fn main() {
             let is_class = |n: &str| class_members(n).is_some();
             let mut rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(file, e));
             add_letter_forms(&mut rows, &letter_forms);
+            forward_rows.insert(id.to_string(), rows.clone());
             let k = constant(id);
             write_table(&mut out, &k, &table::compile(&rows), &class_members);
             format!("Some(&TABLE_{k})")
@@ -463,6 +530,7 @@ fn main() {
             let text = read(&dir, reverse);
             let is_class = |n: &str| class_members(n).is_some();
             let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(reverse, e));
+            reverse_rows.insert(id.to_string(), rows.clone());
             let k = format!("REV_{}", constant(id));
             write_table(&mut out, &k, &table::compile(&rows), &class_members);
             format!("Some(&TABLE_{k})")
@@ -506,6 +574,7 @@ fn main() {
         )
         .unwrap();
     }
+    write_other_alphabets(&mut out, &forward_rows, &reverse_rows);
     for entry in fs::read_dir(&dir).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let is_rules = file.starts_with("cyrl-") || file.ends_with("-cyrl.tsv");

@@ -13,7 +13,8 @@ use std::borrow::Cow;
 use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
-use crate::rules::{LETTER_FORMS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
+use crate::rules::{LETTER_FORMS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS};
+use crate::scheme::Scheme;
 use crate::spelling::Variants;
 
 /// Which word repairs run.
@@ -26,6 +27,9 @@ pub(crate) struct WordRepairs {
     /// Write a word whose letters all have look-alikes in the other script (`су` with a Latin
     /// c) in the script of the rest of its sentence (only along with the other repairs).
     pub(crate) lookalikes: bool,
+    /// Normalizing this Latin writing system: a word that shows its own letters and letters of
+    /// another Kazakh Latin alphabet (`Grebenşıkov` in 2018 text) is written in it.
+    pub(crate) alphabet: Option<Scheme>,
 }
 
 /// One replaced word: the byte range in the input and what it became.
@@ -64,7 +68,7 @@ struct Word {
 impl WordRepairs {
     /// Whether any repair runs.
     pub(crate) fn is_active(&self) -> bool {
-        self.keyboard || self.variants.is_some()
+        self.keyboard || self.variants.is_some() || self.alphabet.is_some()
     }
 
     /// The edits for `text`, in order. `long` tells whether the text starts and ends inside a
@@ -119,6 +123,10 @@ impl WordRepairs {
                     Cow::Owned(in_script(p, cyrillic > latin))
                 }
                 Script::Cyrillic if w.candidate && self.lookalikes => kazakh_letters(p),
+                Script::Latin if w.candidate => match self.alphabet {
+                    Some(scheme) => in_alphabet(p, scheme),
+                    None => Cow::Borrowed(p),
+                },
                 _ => Cow::Borrowed(p),
             };
             let is_cyrillic = form.chars().any(is_cyrillic) && !form.chars().any(is_latin);
@@ -302,6 +310,33 @@ fn mixed_script(word: &str, alone: bool) -> Script {
     }
 }
 
+/// A Latin word that shows letters of `scheme`'s own and letters of another Kazakh Latin
+/// alphabet, with the latter written as `scheme` writes them (`Grebenşıkov` → `Grebenshıkov` in
+/// 2018 text). Words without a letter of `scheme`'s own (`Élysée`) are left alone.
+fn in_alphabet(word: &str, scheme: Scheme) -> Cow<'_, str> {
+    let id = scheme.id();
+    let own = OWN_LETTERS.iter().find(|(s, _)| *s == id).map_or("", |(_, l)| l);
+    let other = |c: char| {
+        OTHER_ALPHABETS
+            .iter()
+            .find(|&&(s, l, _)| s == id && l == c)
+            .map(|&(_, _, t)| t)
+    };
+    if !word.chars().any(|c| own.contains(c)) || !word.chars().any(|c| other(c).is_some()) {
+        return Cow::Borrowed(word);
+    }
+    let caps = word.chars().filter(|c| c.is_alphabetic()).count() > 1 && !word.chars().any(char::is_lowercase);
+    let mut out = String::with_capacity(word.len() + 4);
+    for c in word.chars() {
+        match other(c) {
+            Some(t) if caps => out.push_str(&t.to_uppercase()),
+            Some(t) => out.push_str(t),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `word` with the letters of other alphabets of `tables/letter-forms.tsv` (ӊ, ҥ) written as
 /// the Kazakh letters they stand for.
 fn kazakh_letters(word: &str) -> Cow<'_, str> {
@@ -389,6 +424,7 @@ mod tests {
             keyboard: true,
             variants: Variants::bundled(crate::spelling::Spelling::Kazakh),
             lookalikes: true,
+            alphabet: None,
         }
     }
 

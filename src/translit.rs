@@ -343,10 +343,13 @@ impl Builder {
         let keyboard = self.keyboard.unwrap_or(normalizing) && self.flags.repair && !latin_source && !self.html;
         let latin_text = same && self.to != Scheme::Cyrl;
         let variants = variants.filter(|_| !self.html && !latin_text);
+        let alphabet =
+            (latin_text && self.flags.repair && !self.html && self.to.reverse().is_some()).then_some(self.to);
         let words = WordRepairs {
             keyboard,
             lookalikes: self.flags.repair && (keyboard || variants.is_some()),
             variants,
+            alphabet,
         };
         let exceptions = (!self.exceptions.is_empty()).then(|| Arc::new(self.exceptions));
         let reverse_of = |scheme: Scheme| -> Option<Reverse> {
