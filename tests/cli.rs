@@ -781,3 +781,116 @@ fn threads_end_quietly_on_a_closed_pipe() {
     let o = child.wait_with_output().unwrap();
     success(&o);
 }
+
+// The normalizer through the command line: `-f cyrl -t cyrl`, `--spelling`, `--keyboard`,
+// `--variants`, `--report json` and `--check`. Expected Latin is worked out by hand from the
+// 2021 table (И→İ, б→b, р→r, а→a, һ→h, и→i, м→m, н→n, і→ı, ң→ñ); the repairs are those of the
+// normalizer's specification and of `tables/variants.tsv`.
+
+/// Runs `jazu` on text.
+fn run_text(args: &[&str], stdin: &str) -> Output {
+    run(args, stdin.as_bytes())
+}
+
+const NORMALIZER_TEXT: &str = "Бұл жаhан.\nКазакстан улкен ел.\nАвраамның ұлы\n";
+
+#[test]
+fn cyrl_to_cyrl_normalizes_every_kind() {
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl"], NORMALIZER_TEXT);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "Бұл жаһан.\nҚазақстан үлкен ел.\nИбраһимнің ұлы\n");
+    let o = run_text(
+        &["-f", "cyrl", "-t", "cyrl", "--no-spelling", "--no-keyboard"],
+        NORMALIZER_TEXT,
+    );
+    assert_eq!(stdout(&o), "Бұл жаһан.\nКазакстан улкен ел.\nАвраамның ұлы\n");
+}
+
+#[test]
+fn a_russian_sentence_is_not_kazakh() {
+    let text = "Казахстан присоединится к соглашениям.\n";
+    assert_eq!(stdout(&run_text(&["-f", "cyrl", "-t", "cyrl"], text)), text);
+}
+
+#[test]
+fn conversions_repair_words_on_request() {
+    let o = run_text(&["-f", "cyrl", "-t", "latn-2021"], "Авраамның\n");
+    assert_eq!(stdout(&o), "Avraamnyñ\n");
+    let o = run_text(&["-f", "cyrl", "-t", "latn-2021", "--spelling"], "Авраамның\n");
+    assert_eq!(stdout(&o), "İbrahimnıñ\n");
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--spelling=variant"], "Ибраһимнің\n");
+    assert_eq!(stdout(&o), "Авраамның\n");
+    let o = run_text(
+        &["-f", "cyrl", "-t", "latn-2021", "--keyboard"],
+        "Казакстан улкен ел.\n",
+    );
+    assert_eq!(stdout(&o), "Qazaqstan ülken el.\n");
+}
+
+#[test]
+fn user_variants_are_loaded_and_checked() {
+    let dir = temp_dir("normalizer-variants");
+    let good = dir.join("good.tsv");
+    fs::write(&good, "kazakh\tvariants\tsource\nЖұмабек\tДжумабек\tfamily\n").unwrap();
+    let o = run_text(
+        &["-f", "cyrl", "-t", "cyrl", "--variants", good.to_str().unwrap()],
+        "Джумабекке\n",
+    );
+    assert_eq!(stdout(&o), "Жұмабекке\n");
+    let bad = dir.join("bad.tsv");
+    fs::write(&bad, "kazakh\tvariants\tsource\nЖұмабек\tДжума бек\tfamily\n").unwrap();
+    let o = run_text(
+        &["-f", "cyrl", "-t", "cyrl", "--variants", bad.to_str().unwrap()],
+        "x\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.tsv") && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn check_lists_repairs_and_exits_1() {
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--check"], NORMALIZER_TEXT);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "<stdin>:1:8: lookalike: жаhан. -> жаһан.\n\
+         <stdin>:2:1: keyboard: Казакстан -> Қазақстан\n\
+         <stdin>:2:20: keyboard: улкен -> үлкен\n\
+         <stdin>:3:1: spelling: Авраамның -> Ибраһимнің\n"
+    );
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--check"], "Бұл жақсы.\n");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn report_json_goes_to_a_file_with_offsets_into_the_input() {
+    let dir = temp_dir("normalizer-report");
+    let report = dir.join("changes.jsonl");
+    let o = run_text(
+        &[
+            "-f",
+            "cyrl",
+            "-t",
+            "latn-2021",
+            "--spelling",
+            "--report",
+            "json",
+            "--report-file",
+            report.to_str().unwrap(),
+        ],
+        NORMALIZER_TEXT,
+    );
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "Būl jahan.\nKazakstan ulken el.\nİbrahimnıñ ūly\n");
+    let lines: Vec<String> = fs::read_to_string(&report).unwrap().lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with(
+        r#"{"file":"<stdin>","offset":7,"line":1,"column":8,"before":"жаhан.","after":"жаһан.","repair":"lookalike""#
+    ));
+    let offset = NORMALIZER_TEXT.find("Авраам").unwrap();
+    assert!(lines[1].contains(&format!(
+        r#""offset":{offset},"line":3,"column":1,"before":"Авраамның","after":"Ибраһимнің","repair":"spelling""#
+    )));
+}
