@@ -300,10 +300,13 @@ pub(crate) fn applies(when: &When, before: Option<char>, after: Option<char>) ->
     true
 }
 
-/// The first rule of `rules` that applies.
+/// The first rule of `rules` that applies. A rule that drops its letter (empty output) does not
+/// apply right after a CR: the letter is kept, so that a lone CR never joins a following LF into
+/// one CRLF line ending (`"\rЬ\n"` in latn-2021).
 #[inline]
 fn pick(rules: &[Rule], before: Option<char>, after: Option<char>) -> Option<&str> {
-    rules.iter().find(|r| applies(&r.when, before, after)).map(|r| &*r.to)
+    let to = rules.iter().find(|r| applies(&r.when, before, after)).map(|r| &*r.to)?;
+    (!to.is_empty() || before != Some('\r')).then_some(to)
 }
 
 #[inline]

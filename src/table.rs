@@ -320,8 +320,9 @@ pub struct Compiled {
     pub rules: Vec<(String, Condition)>,
     /// `(key, first rule, number of rules)` for every key.
     pub index: Vec<(String, u32, u32)>,
-    /// One entry per code point U+0400..U+04FF: the packed output (tag = byte length 0..=7,
-    /// bytes 1..=7 = UTF-8), [`DENSE_RULES`] with the rule range, or [`DENSE_PASS`].
+    /// One entry per code point U+0400..U+04FF: the packed output (tag = byte length 1..=7,
+    /// bytes 1..=7 = UTF-8), [`DENSE_RULES`] with the rule range (also for a letter that is
+    /// dropped, which depends on its neighbour), or [`DENSE_PASS`].
     pub dense: Vec<u64>,
     /// The longest key, in characters.
     pub max_key_chars: usize,
@@ -373,7 +374,7 @@ pub fn compile(rows: &[Row]) -> Compiled {
             .iter()
             .any(|(k, _, _)| k.len() > first.len_utf8() && k.starts_with(first));
         let (to, condition) = &rules[*start as usize];
-        dense[slot] = if !longer && *len == 1 && condition.is_empty() && to.len() <= 7 {
+        dense[slot] = if !longer && *len == 1 && condition.is_empty() && (1..=7).contains(&to.len()) {
             let mut packed = to.len() as u64;
             for (i, b) in to.bytes().enumerate() {
                 packed |= u64::from(b) << (8 * (i + 1));

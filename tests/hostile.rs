@@ -204,6 +204,34 @@ fn every_scalar_value() {
     }
 }
 
+/// A lone CR, then letters a scheme drops (Ь Ъ in the Latin alphabets of 2017–2021), then an LF:
+/// two line endings, which must not become one CRLF (a case proptest found).
+#[test]
+fn dropped_letters_never_join_a_lone_cr_with_a_line_feed() {
+    for s in ["\rЬ\n", "\rЬЬ\n", "x\rъЬ\nы", "\r\rь\r\n", "\rЪ\u{301}\n"] {
+        for t in all_targets() {
+            let name = t.to().id();
+            let out = t.convert(s);
+            assert_eq!(
+                out.matches("\r\n").count(),
+                s.matches("\r\n").count(),
+                "{name}: {s:?} became {out:?}"
+            );
+            assert_eq!(
+                out.matches('\r').count(),
+                s.matches('\r').count(),
+                "{name}: {s:?} became {out:?}"
+            );
+            for size in [1, 2, 3] {
+                assert_eq!(stream(&t, s.as_bytes(), size), out, "{name}: {s:?} in pieces of {size}");
+            }
+        }
+    }
+    // Inside a word the letter is still dropped, as the table says.
+    let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021).unwrap();
+    assert_eq!(t.convert("\rпьеса\n"), "\rpesa\n");
+}
+
 #[test]
 fn control_characters_bom_and_bidi_are_kept() {
     let s = "\u{FEFF}Алма\0Тараз\rШымкент\r\r\u{200F}Қазақ\u{202E}Ақтау\u{2066}Астана\u{2069}\0";
