@@ -59,6 +59,23 @@ fn convert(c: &mut Criterion) {
     }
     group.finish();
 
+    // Latin back to Cyrillic, on the corpus as each writing system writes it.
+    let mut group = c.benchmark_group("to-cyrl");
+    for from in Scheme::all().filter(|s| s.is_latin() && s.is_readable()) {
+        let latin = Transliterator::new(Scheme::Cyrl, from).expect("supported").convert(&text).into_owned();
+        let t = Transliterator::new(from, Scheme::Cyrl).expect("supported");
+        let mut out = String::with_capacity(latin.len() * 2);
+        group.throughput(Throughput::Bytes(latin.len() as u64));
+        group.bench_function(from.id(), |b| {
+            b.iter(|| {
+                out.clear();
+                t.convert_into(black_box(&latin), &mut out);
+                black_box(out.len())
+            })
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("stream");
     group.throughput(Throughput::Bytes(text.len() as u64));
     let t = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021).expect("supported");

@@ -345,7 +345,10 @@ pub(crate) fn is_protected(token: &str) -> bool {
         return rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
     }
     if let Some((local, domain)) = t.split_once('@') {
-        let local_ok = local.ends_with(|c: char| c.is_alphanumeric() || "._-+".contains(c));
+        // Combining marks are looked through, so that `e\u{301}@…` is an address like `é@…`.
+        let local_ok = local
+            .trim_end_matches(is_combining_mark)
+            .ends_with(|c: char| c.is_alphanumeric() || "._-+".contains(c));
         let domain_ok = domain.starts_with(|c: char| c.is_alphanumeric())
             && domain.trim_end_matches(|c: char| !c.is_alphanumeric()).contains('.');
         return local_ok && domain_ok;
