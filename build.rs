@@ -38,16 +38,19 @@ fn constant(id: &str) -> String {
 }
 
 /// Emits the rules, key index and dense array of one compiled table as `TABLE_{k}`.
-fn write_table(out: &mut String, k: &str, compiled: &table::Compiled, class_members: &dyn Fn(&str) -> Option<String>) {
+fn write_table(out: &mut String, k: &str, compiled: &table::Compiled) {
     let mut rules = String::new();
     for (to, cond) in &compiled.rules {
-        let members = |c: &Option<String>| c.as_deref().and_then(class_members).unwrap_or_default();
+        let class = |c: &Option<String>| match c {
+            Some(name) => format!("&CLASS_{}", constant(name)),
+            None => "&Class::EMPTY".to_string(),
+        };
         let flags = u8::from(cond.caps) | u8::from(cond.start) << 1 | u8::from(cond.end) << 2;
         writeln!(
             rules,
-            "    Rule {{ to: Cow::Borrowed({to:?}), when: When {{ flags: {flags}, after: {:?}, before: {:?} }} }},",
-            members(&cond.after),
-            members(&cond.before)
+            "    Rule {{ to: Cow::Borrowed({to:?}), when: When {{ flags: {flags}, after: {}, before: {} }} }},",
+            class(&cond.after),
+            class(&cond.before)
         )
         .unwrap();
     }
@@ -398,12 +401,18 @@ fn main() {
     let class_members = |name: &str| classes.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone());
     let mut map = phf_codegen::Map::new();
     for (name, members) in &classes {
-        map.entry(name.as_str(), format!("{members:?}"));
+        let k = constant(name);
+        writeln!(
+            out,
+            "/// Class `{name}` of `tables/classes.tsv`.\nstatic CLASS_{k}: Class = Class::new({members:?});\n"
+        )
+        .unwrap();
+        map.entry(name.as_str(), format!("&CLASS_{k}"));
     }
-    writeln!(out, "/// Character classes of `tables/classes.tsv`: name -> members.").unwrap();
+    writeln!(out, "/// Character classes of `tables/classes.tsv`: name -> class.").unwrap();
     writeln!(
         out,
-        "pub(crate) static CLASSES: phf::Map<&'static str, &'static str> = {};\n",
+        "pub(crate) static CLASSES: phf::Map<&'static str, &'static Class> = {};\n",
         map.build()
     )
     .unwrap();
@@ -520,7 +529,7 @@ fn main() {
             add_letter_forms(&mut rows, &letter_forms);
             forward_rows.insert(id.to_string(), rows.clone());
             let k = constant(id);
-            write_table(&mut out, &k, &table::compile(&rows), &class_members);
+            write_table(&mut out, &k, &table::compile(&rows));
             format!("Some(&TABLE_{k})")
         };
         let reverse_ref = if reverse.is_empty() {
@@ -532,7 +541,7 @@ fn main() {
             let rows = table::parse_rules(&text, &is_class).unwrap_or_else(|e| fail(reverse, e));
             reverse_rows.insert(id.to_string(), rows.clone());
             let k = format!("REV_{}", constant(id));
-            write_table(&mut out, &k, &table::compile(&rows), &class_members);
+            write_table(&mut out, &k, &table::compile(&rows));
             format!("Some(&TABLE_{k})")
         };
         let lexicon_ref = if lexicon.is_empty() {

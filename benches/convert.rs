@@ -62,7 +62,10 @@ fn convert(c: &mut Criterion) {
     // Latin back to Cyrillic, on the corpus as each writing system writes it.
     let mut group = c.benchmark_group("to-cyrl");
     for from in Scheme::all().filter(|s| s.is_latin() && s.is_readable()) {
-        let latin = Transliterator::new(Scheme::Cyrl, from).expect("supported").convert(&text).into_owned();
+        let latin = Transliterator::new(Scheme::Cyrl, from)
+            .expect("supported")
+            .convert(&text)
+            .into_owned();
         let t = Transliterator::new(from, Scheme::Cyrl).expect("supported");
         let mut out = String::with_capacity(latin.len() * 2);
         group.throughput(Throughput::Bytes(latin.len() as u64));

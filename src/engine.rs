@@ -262,14 +262,26 @@ fn is_nfc_char(c: char) -> bool {
     is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
+/// `c.is_alphabetic()`, answered without a table lookup for the Latin and Cyrillic letters of
+/// Kazakh text.
+#[inline]
+pub(crate) fn is_alpha(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x410..=0x44F => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
 #[inline]
 fn is_letter(c: Option<char>) -> bool {
-    c.is_some_and(char::is_alphabetic)
+    c.is_some_and(is_alpha)
 }
 
 #[inline]
 fn is_upper_letter(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphabetic() && c.is_uppercase())
+    c.is_some_and(|c| is_alpha(c) && c.is_uppercase())
 }
 
 /// Whether a rule's conditions hold, given the characters before and after the matched key.
@@ -337,6 +349,10 @@ pub(crate) fn is_latin(c: char) -> bool {
 
 /// Whether a token is a URL, an e-mail address or an @handle, which pass through untouched.
 pub(crate) fn is_protected(token: &str) -> bool {
+    // Every protected token has one of these bytes (`://`, `@`, `www.`).
+    if !token.bytes().any(|b| matches!(b, b':' | b'@' | b'.')) {
+        return false;
+    }
     let t = token.trim_start_matches(['(', '[', '<', '"', '\'', '«', '“', '„']);
     if t.contains("://") || t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) {
         return true;
@@ -467,6 +483,9 @@ struct FastStop {
     tok: (usize, usize),
 }
 
+/// Dense slots of the Cyrillic combining marks U+0483..U+0489 (UTF-8 `D2 83`..`D2 89`).
+const PASS_MARK_SLOTS: std::ops::RangeInclusive<usize> = 0x83..=0x89;
+
 /// The fast loop. Converts `b[i..]` into `out[o..]` as long as it meets only Cyrillic letters
 /// whose table output is plain (packed in the dense entry) and ASCII bytes that are neither
 /// letters nor `@`, four letters per step where it can, keeping track of where tokens start
@@ -490,15 +509,34 @@ fn fast_run(
                 break;
             }
             let slot = |k: u32| -> usize { ((((w >> k) & 3) << 6) | ((w >> (k + 8)) & 0x3F)) as usize };
-            let e = [dense[slot(0)], dense[slot(16)], dense[slot(32)], dense[slot(48)]];
-            if (e[0] as u8 | e[1] as u8 | e[2] as u8 | e[3] as u8) > 7 {
+            let s = [slot(0), slot(16), slot(32), slot(48)];
+            let e = [dense[s[0]], dense[s[1]], dense[s[2]], dense[s[3]]];
+            if (e[0] as u8 | e[1] as u8 | e[2] as u8 | e[3] as u8) <= 7 {
+                for entry in e {
+                    put8(out, o, entry >> 8);
+                    o += (entry as u8) as usize;
+                }
+                converted = true;
+                i += 8;
+                continue;
+            }
+            // Letters no rule names (every letter when normalizing) are copied, but not the
+            // combining marks U+0483..U+0489, which the single steps below leave to the caller.
+            let copied = |k: usize| e[k] as u8 == DENSE_PASS && !PASS_MARK_SLOTS.contains(&s[k]);
+            if !(0..4).all(|k| e[k] as u8 <= 7 || copied(k)) {
                 break;
             }
-            for entry in e {
-                put8(out, o, entry >> 8);
-                o += (entry as u8) as usize;
+            for (k, entry) in e.into_iter().enumerate() {
+                if entry as u8 <= 7 {
+                    put8(out, o, entry >> 8);
+                    o += (entry as u8) as usize;
+                    converted = true;
+                } else {
+                    out[o] = (w >> (16 * k)) as u8;
+                    out[o + 1] = (w >> (16 * k + 8)) as u8;
+                    o += 2;
+                }
             }
-            converted = true;
             i += 8;
         }
         if i + 2 > end {
@@ -561,6 +599,20 @@ impl Engine<'_> {
     ) -> Option<(&'r str, usize)> {
         let rules = self.rules?;
         let before = char_before(text, i, prev);
+        let first = text[i..].chars().next()?;
+        if let Some(keys) = rules.longer_keys(first) {
+            for (key, start, len) in keys {
+                if text[i..].starts_with(&**key) {
+                    let end = i + key.len();
+                    if let Some(to) = pick(rules.base_rules(*start, *len), before, char_at(text, end, next)) {
+                        return Some((to, key.len()));
+                    }
+                }
+            }
+            let end = i + first.len_utf8();
+            let to = pick(rules.lookup_char(first)?, before, char_at(text, end, next))?;
+            return Some((to, end - i));
+        }
         let mut ends: [usize; 8] = [0; 8];
         let mut count = 0;
         let mut j = i;
@@ -587,30 +639,65 @@ impl Engine<'_> {
 
     /// Converts one token letter by letter (the reference semantics of the fast loop).
     pub(crate) fn convert_letters<'t>(&self, text: &'t str, prev: Option<char>, next: Option<char>) -> Cow<'t, str> {
-        if self.rules.is_none() {
-            return Cow::Borrowed(text);
+        let mut out = String::new();
+        if self.convert_letters_into(text, prev, next, &mut out) {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
         }
-        let mut out: Option<String> = None;
+    }
+
+    /// Converts one token letter by letter, appending the result to `out`. Returns `false`,
+    /// with `out` untouched, when no rule applies.
+    pub(crate) fn convert_letters_into(
+        &self,
+        text: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        out: &mut String,
+    ) -> bool {
+        self.convert_letters_counting(text, prev, next, out).0
+    }
+
+    /// [`Engine::convert_letters_into`], also saying whether a Latin letter was left as it was.
+    pub(crate) fn convert_letters_counting(
+        &self,
+        text: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        out: &mut String,
+    ) -> (bool, bool) {
+        let Some(rules) = self.rules else {
+            return (false, text.chars().any(is_latin));
+        };
+        let mut kept_latin = false;
+        let mut changed = false;
         let mut run = 0;
         let mut i = 0;
         while i < text.len() {
-            if let Some((to, len)) = self.match_at(text, i, prev, next) {
-                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 8));
-                o.push_str(&text[run..i]);
-                o.push_str(to);
+            let plain = text[i..]
+                .chars()
+                .next()
+                .and_then(|c| Some((rules.plain(c)?, c.len_utf8())));
+            if let Some((to, len)) = plain.or_else(|| self.match_at(text, i, prev, next)) {
+                if !changed {
+                    out.reserve(text.len() + 8);
+                    changed = true;
+                }
+                out.push_str(&text[run..i]);
+                out.push_str(to);
                 i += len;
                 run = i;
             } else {
-                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+                kept_latin |= is_latin(c);
+                i += c.len_utf8();
             }
         }
-        match out {
-            Some(mut o) => {
-                o.push_str(&text[run..]);
-                Cow::Owned(o)
-            }
-            None => Cow::Borrowed(text),
+        if changed {
+            out.push_str(&text[run..]);
         }
+        (changed, kept_latin)
     }
 
     /// The token path: protection, NFC, look-alike repair, then letter-by-letter conversion.

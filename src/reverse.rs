@@ -16,10 +16,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use crate::engine::{is_cyrillic, is_latin, is_protected, Engine, Flags};
-use crate::rules::{RuleSet, FOREIGN};
+use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
+use crate::rules::{RuleSet, WordFilter, FOREIGN};
 use crate::scheme::Scheme;
+use crate::table::{word_hash_step, WORD_HASH_START};
 
 /// Shortest stem tried for an inflected word, in characters.
 const MIN_STEM: usize = 4;
@@ -33,13 +35,16 @@ const FOREIGN_LINE: usize = 3;
 pub(crate) struct Reverse {
     pub(crate) scheme: Scheme,
     pub(crate) rules: RuleSet,
-    pub(crate) lexicon: Option<(
-        &'static phf::Map<&'static str, &'static str>,
-        &'static phf::Set<&'static str>,
-    )>,
+    pub(crate) lexicon: Option<Lexicon>,
     pub(crate) exceptions: Option<std::sync::Arc<HashMap<String, String>>>,
     pub(crate) protect: bool,
 }
+
+/// A scheme's lexicon (Latin key → Cyrillic), and its entries that may serve as stems.
+pub(crate) type Lexicon = (
+    &'static phf::Map<&'static str, &'static str>,
+    &'static phf::Set<&'static str>,
+);
 
 /// How a word was classified.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,17 +66,20 @@ impl Reverse {
         }
     }
 
-    /// The lexicon key of a word: lower case, with the scheme's dotted and dotless I.
-    fn fold(&self, word: &str) -> String {
+    /// Writes the lexicon key of a word into `key`: lower case, with the scheme's dotted and
+    /// dotless I.
+    fn fold_into(&self, word: &str, key: &mut String) {
         let turkic = matches!(self.scheme, Scheme::Latn2021 | Scheme::WikiLatn);
-        word.chars()
-            .map(|c| match c {
+        key.clear();
+        for c in word.chars() {
+            key.push(match c {
                 'İ' => 'i',
                 'I' if turkic => 'ı',
                 'I' => 'i',
+                c if c.is_ascii() => c.to_ascii_lowercase(),
                 c => c.to_lowercase().next().unwrap_or(c),
-            })
-            .collect()
+            });
+        }
     }
 
     /// A word of the user's exceptions or the lexicon; with `stem`, only lexicon entries seen
@@ -87,64 +95,116 @@ impl Reverse {
         words.get(key).map(|s| Cow::Borrowed(*s))
     }
 
-    /// The Cyrillic of a word known to the user's exceptions or the lexicon, or made of a known
-    /// stem and a suffix. In the 2018 alphabet a capital I may stand for і or и, so both
-    /// readings are tried.
-    fn known(&self, word: &str) -> Option<String> {
-        let mut keys = vec![self.fold(word)];
-        if self.scheme == Scheme::Latn2018 && word.contains('I') {
-            keys.push(keys[0].replace('i', "ı"));
-        }
-        for key in &keys {
-            if let Some(found) = self.lookup(key, false) {
-                return Some(found.into_owned());
+    /// A known stem of `key` plus a suffix read by the rules. One pass over `key` hashes its
+    /// prefixes, and only those the stem filter may hold are looked up, longest first.
+    fn stem_and_suffix(&self, key: &str) -> Option<String> {
+        let n = key.chars().count();
+        let shortest = MIN_STEM.max(n.saturating_sub(MAX_SUFFIX));
+        // Any prefix may be a stem of the user's exceptions.
+        let filter = match (&self.exceptions, self.lexicon) {
+            (None, None) => return None,
+            (None, lexicon) => filters(self.scheme, lexicon).map(|f| &f.1),
+            (Some(_), _) => None,
+        };
+        let mut cuts = [0usize; MAX_SUFFIX];
+        let mut count = 0;
+        let (mut h, mut chars) = (WORD_HASH_START, 0);
+        for (i, &b) in key.as_bytes().iter().enumerate() {
+            if b & 0xC0 != 0x80 {
+                if chars >= shortest && filter.is_none_or(|f| f.may_hold_hash(h)) && count < cuts.len() {
+                    cuts[count] = i;
+                    count += 1;
+                }
+                chars += 1;
             }
+            h = word_hash_step(h, b);
         }
-        for key in &keys {
-            let chars: Vec<(usize, char)> = key.char_indices().collect();
-            let n = chars.len();
-            for stem_len in (MIN_STEM.max(n.saturating_sub(MAX_SUFFIX))..n).rev() {
-                let cut = chars[stem_len].0;
-                if let Some(stem) = self.lookup(&key[..cut], true) {
-                    let suffix = self
-                        .letters()
-                        .convert_letters(&key[cut..], key[..cut].chars().next_back(), None);
-                    if !suffix.chars().any(is_latin) {
-                        return Some(format!("{stem}{suffix}"));
-                    }
+        for &cut in cuts[..count].iter().rev() {
+            if let Some(stem) = self.lookup(&key[..cut], true) {
+                let suffix = self
+                    .letters()
+                    .convert_letters(&key[cut..], key[..cut].chars().next_back(), None);
+                if !suffix.chars().any(is_latin) {
+                    return Some(format!("{stem}{suffix}"));
                 }
             }
         }
         None
     }
 
-    /// Converts one word (a run of letters) by the lexicon or the rules, and says how Kazakh it
-    /// looks; `None` if it is foreign.
-    fn word(&self, word: &str, prev: Option<char>, next: Option<char>) -> (Kind, Option<String>) {
-        if word.chars().any(is_cyrillic) {
-            return (Kind::Kazakh, None);
-        }
-        let kind = if word.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) || word.contains(['ʼ', '\'', '’']) {
-            Kind::Kazakh
-        } else {
-            Kind::Plain
+    /// The Cyrillic of a word known to the user's exceptions or the lexicon, or made of a known
+    /// stem and a suffix. In the 2018 alphabet a capital I may stand for і or и, so both
+    /// readings are tried.
+    fn known(&self, word: &str, key: &mut String) -> Option<String> {
+        self.fold_into(word, key);
+        let other = (self.scheme == Scheme::Latn2018 && word.contains('I')).then(|| key.replace('i', "ı"));
+        let keys = std::iter::once(key.as_str()).chain(other.as_deref());
+        let words_filter = filters(self.scheme, self.lexicon).map(|f| &f.0);
+        let full = |k: &str| {
+            if self.exceptions.is_none() && words_filter.is_some_and(|f| !f.may_hold(k)) {
+                return None;
+            }
+            self.lookup(k, false)
         };
-        if let Some(found) = self.known(word) {
-            return (kind, Some(apply_case(word, &found)));
+        if let Some(found) = keys.clone().find_map(full) {
+            return Some(found.into_owned());
         }
-        if self.is_listed(word) {
-            return (Kind::Foreign, None);
+        keys.into_iter().find_map(|k| self.stem_and_suffix(k))
+    }
+
+    /// Converts one word (a run of letters) by the lexicon or the rules, appending its Cyrillic
+    /// to `out`, or the word itself when it stays, and says how Kazakh it looks.
+    fn word(
+        &self,
+        word: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        scratch: &mut Scratch,
+        out: &mut String,
+    ) -> Kind {
+        let mut kind = Kind::Plain;
+        let plain = word.is_ascii() && !word.contains('\'');
+        for c in word.chars().filter(|c| !plain && !c.is_ascii_alphabetic()) {
+            if is_cyrillic(c) {
+                out.push_str(word);
+                return Kind::Kazakh;
+            }
+            if (!c.is_ascii() && is_alpha(c)) || matches!(c, 'ʼ' | '\'' | '’') {
+                kind = Kind::Kazakh;
+            }
         }
-        let converted = self.letters().convert_letters(word, prev, next);
-        if converted.chars().any(is_latin) {
-            return (Kind::Foreign, None);
+        if let Some(found) = self.known(word, &mut scratch.key) {
+            out.push_str(&apply_case(word, &found));
+            return kind;
         }
-        (kind, Some(converted.into_owned()))
+        if self.is_listed(word, &mut scratch.key) {
+            out.push_str(word);
+            return Kind::Foreign;
+        }
+        let mark = out.len();
+        let (changed, kept_latin) = self.letters().convert_letters_counting(word, prev, next, out);
+        if kept_latin {
+            out.truncate(mark);
+        }
+        if kept_latin || !changed {
+            out.push_str(word);
+        }
+        if kept_latin {
+            Kind::Foreign
+        } else {
+            kind
+        }
     }
 
     /// Whether `tables/foreign.tsv` lists the word (its words are ASCII, compared in lower case).
-    fn is_listed(&self, word: &str) -> bool {
-        word.is_ascii() && FOREIGN.contains(word.to_ascii_lowercase().as_str())
+    fn is_listed(&self, word: &str, lower: &mut String) -> bool {
+        if !word.is_ascii() {
+            return false;
+        }
+        lower.clear();
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
+        foreign_filter().may_hold(lower) && FOREIGN.contains(lower.as_str())
     }
 
     /// Converts `text`, line by line, appending to `out`. Returns `false` (with `out` untouched)
@@ -152,8 +212,9 @@ impl Reverse {
     pub(crate) fn run(&self, text: &str, out: &mut String) -> bool {
         let base = out.len();
         let mut changed = false;
+        let mut scratch = Scratch::default();
         for line in text.split_inclusive('\n') {
-            changed |= self.line(line, out);
+            changed |= self.line(line, &mut scratch, out);
         }
         if !changed {
             out.truncate(base);
@@ -162,14 +223,14 @@ impl Reverse {
     }
 
     fn is_word_char(&self, c: char) -> bool {
-        c.is_alphabetic()
+        is_alpha(c)
             || unicode_normalization::char::is_combining_mark(c)
             || (self.scheme == Scheme::Latn2017 && matches!(c, 'ʼ' | '\'' | '’'))
     }
 
-    /// The words of a line: `(start, end)` byte ranges, outside protected tokens.
-    fn words(&self, line: &str) -> Vec<(usize, usize)> {
-        let mut words = Vec::new();
+    /// The words of a line, into `words`: `(start, end)` byte ranges, outside protected tokens.
+    fn words(&self, line: &str, words: &mut Vec<(usize, usize)>) {
+        words.clear();
         for (tok_start, token) in tokens(line) {
             if self.protect && is_protected(token) {
                 continue;
@@ -178,7 +239,7 @@ impl Reverse {
             for (i, c) in token.char_indices() {
                 let inside = self.is_word_char(c);
                 // An apostrophe only belongs to a 2017 word after a letter.
-                let inside = inside && (start.is_some() || c.is_alphabetic());
+                let inside = inside && (start.is_some() || is_alpha(c));
                 match (inside, start) {
                     (true, None) => start = Some(i),
                     (false, Some(s)) => {
@@ -192,42 +253,72 @@ impl Reverse {
                 words.push((tok_start + s, tok_start + token.len()));
             }
         }
-        words
     }
 
-    fn line(&self, line: &str, out: &mut String) -> bool {
-        let words = self.words(line);
+    /// Converts one line into `out`; a line whose foreign words outnumber its Kazakh ones is
+    /// copied as it is.
+    fn line(&self, line: &str, scratch: &mut Scratch, out: &mut String) -> bool {
+        let base = out.len();
+        let mut words = std::mem::take(&mut scratch.words);
+        self.words(line, &mut words);
         let (mut foreign, mut kazakh) = (0, 0);
-        let mut converted = Vec::with_capacity(words.len());
+        let mut changed = false;
+        let mut last = 0;
         for &(s, e) in &words {
-            let (kind, result) = self.word(&line[s..e], line[..s].chars().next_back(), line[e..].chars().next());
-            match kind {
+            out.push_str(&line[last..s]);
+            let mark = out.len();
+            let word = &line[s..e];
+            match self.word(
+                word,
+                line[..s].chars().next_back(),
+                line[e..].chars().next(),
+                scratch,
+                out,
+            ) {
                 Kind::Foreign => foreign += 1,
                 Kind::Kazakh => kazakh += 1,
                 Kind::Plain => {}
             }
-            converted.push(result);
+            changed |= out[mark..] != *word;
+            last = e;
         }
+        scratch.words = words;
         if foreign >= FOREIGN_LINE && foreign > kazakh {
+            out.truncate(base);
             out.push_str(line);
             return false;
-        }
-        let mut changed = false;
-        let mut last = 0;
-        for (&(s, e), result) in words.iter().zip(converted) {
-            out.push_str(&line[last..s]);
-            match result {
-                Some(c) if c != line[s..e] => {
-                    out.push_str(&c);
-                    changed = true;
-                }
-                _ => out.push_str(&line[s..e]),
-            }
-            last = e;
         }
         out.push_str(&line[last..]);
         changed
     }
+}
+
+/// Buffers reused from word to word and line to line.
+#[derive(Default)]
+struct Scratch {
+    /// A word's lexicon key, or its lower case.
+    key: String,
+    /// The words of the current line.
+    words: Vec<(usize, usize)>,
+}
+
+/// The filters of the words and of the stems of a scheme's lexicon (built on first use).
+fn filters(scheme: Scheme, lexicon: Option<Lexicon>) -> Option<&'static (WordFilter, WordFilter)> {
+    static FILTERS: [OnceLock<(WordFilter, WordFilter)>; 16] = [const { OnceLock::new() }; 16];
+    let (words, stems) = lexicon?;
+    let filters = FILTERS.get(scheme as usize)?;
+    Some(filters.get_or_init(|| {
+        (
+            WordFilter::new(words.keys().copied()),
+            WordFilter::new(stems.iter().copied()),
+        )
+    }))
+}
+
+/// The filter of `tables/foreign.tsv`, built on first use.
+fn foreign_filter() -> &'static WordFilter {
+    static FILTER: OnceLock<WordFilter> = OnceLock::new();
+    FILTER.get_or_init(|| WordFilter::new(FOREIGN.iter().copied()))
 }
 
 /// The whitespace-separated tokens of a line, with their byte offsets.

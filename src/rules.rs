@@ -15,10 +15,64 @@ pub(crate) const DENSE_OVERLAY: u8 = 0x81;
 pub(crate) struct When {
     /// Bit 0: `caps`, bit 1: `start`, bit 2: `end`.
     pub(crate) flags: u8,
-    /// Members of the `after:` class, empty for none.
-    pub(crate) after: &'static str,
-    /// Members of the `before:` class, empty for none.
-    pub(crate) before: &'static str,
+    /// The `after:` class, empty for none.
+    pub(crate) after: &'static Class,
+    /// The `before:` class, empty for none.
+    pub(crate) before: &'static Class,
+}
+
+/// Characters below this code point (Latin and Cyrillic) are looked up in a [`Class`]'s bits.
+const CLASS_BITS: usize = 0x500;
+
+/// A character class of `tables/classes.tsv`: its members, and a bit set of those below
+/// U+0500 so that a membership test is one load.
+#[derive(Debug)]
+pub(crate) struct Class {
+    members: &'static str,
+    bits: [u64; CLASS_BITS / 64],
+}
+
+impl Class {
+    /// The class of no character (a rule without that condition).
+    pub(crate) const EMPTY: Class = Class::new("");
+
+    /// The class of the characters of `members`.
+    pub(crate) const fn new(members: &'static str) -> Class {
+        let b = members.as_bytes();
+        let mut bits = [0u64; CLASS_BITS / 64];
+        let mut i = 0;
+        while i < b.len() {
+            // UTF-8 decoding by hand: `chars()` is not available in a const fn.
+            let (c, len) = match b[i] {
+                x if x < 0x80 => (x as usize, 1),
+                x if x < 0xE0 => ((((x & 0x1F) as usize) << 6) | (b[i + 1] & 0x3F) as usize, 2),
+                x if x < 0xF0 => (CLASS_BITS, 3),
+                _ => (CLASS_BITS, 4),
+            };
+            if c < CLASS_BITS {
+                bits[c / 64] |= 1 << (c % 64);
+            }
+            i += len;
+        }
+        Class { members, bits }
+    }
+
+    /// Whether the class has no member.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Whether `c` is a member.
+    #[inline]
+    pub(crate) fn contains(&self, c: char) -> bool {
+        let i = c as usize;
+        if i < CLASS_BITS {
+            self.bits[i / 64] >> (i % 64) & 1 != 0
+        } else {
+            self.members.contains(c)
+        }
+    }
 }
 
 /// One rule: its replacement and when it applies.
@@ -109,33 +163,26 @@ pub(crate) struct RuleSet {
     max_key_chars: usize,
     /// Output bytes per input byte of the fast loop, to size its buffer.
     expansion: usize,
-    /// For tables with longer keys: per character below [`SMALL_LEN`], whether a longer key
-    /// starts with it, so the longest match tries only the lengths that can match.
-    starts_longer: Option<Arc<[bool; SMALL_LEN]>>,
+    /// For tables with longer keys: per character below [`SMALL_LEN`], the keys of two
+    /// characters or more that start with it, so the longest match needs no hashing.
+    longer: Option<Arc<LongerKeys>>,
     /// For Latin tables: per character below [`SMALL_LEN`], the rule range of that one-letter
     /// key (length 0: none), so the common lookup needs no hashing.
     small: Option<Arc<[(u32, u32); SMALL_LEN]>>,
+    /// For Latin tables: per character below [`SMALL_LEN`], the index + 1 of its rule when that
+    /// is its only rule, has no condition and writes something, and no longer key starts with
+    /// the character (0: otherwise), so the common letter needs no rule matching at all.
+    plain: Option<Arc<[u32; SMALL_LEN]>>,
 }
 
-/// Characters covered by [`RuleSet::starts_longer`]: Basic Latin to Latin Extended-B, and the
+/// Characters covered by [`RuleSet::longer`]: Basic Latin to Latin Extended-B, and the
 /// modifier letters used as apostrophes.
 pub(crate) const SMALL_LEN: usize = 0x300;
 
 impl RuleSet {
     /// The bundled rules of a table.
     pub(crate) fn new(base: &'static StaticTable) -> RuleSet {
-        let starts_longer = (base.max_key_chars > 1).then(|| {
-            let mut longer = [false; SMALL_LEN];
-            for key in base.index.keys() {
-                let mut chars = key.chars();
-                if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
-                    if let Some(slot) = longer.get_mut(first as usize) {
-                        *slot = true;
-                    }
-                }
-            }
-            Arc::new(longer)
-        });
+        let longer = (base.max_key_chars > 1).then(|| Arc::new(LongerKeys::new(base.index)));
         let small = (base.max_key_chars > 1).then(|| {
             let mut small = [(0u32, 0u32); SMALL_LEN];
             for (key, range) in base.index.entries() {
@@ -148,13 +195,35 @@ impl RuleSet {
             }
             Arc::new(small)
         });
+        let plain = match (&small, &longer) {
+            (Some(small), Some(longer)) => {
+                let mut plain = [0u32; SMALL_LEN];
+                for (c, &(start, len)) in small.iter().enumerate() {
+                    let rule = &base.rules[start as usize];
+                    let alone = char::from_u32(c as u32).and_then(|c| longer.starting_with(c)) == Some(&[]);
+                    let when = &rule.when;
+                    if len == 1
+                        && alone
+                        && when.flags == 0
+                        && when.after.is_empty()
+                        && when.before.is_empty()
+                        && !rule.to.is_empty()
+                    {
+                        plain[c] = start + 1;
+                    }
+                }
+                Some(Arc::new(plain))
+            }
+            _ => None,
+        };
         RuleSet {
             base,
             overlay: None,
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
             expansion: expansion_of(base.dense),
-            starts_longer,
+            plain,
+            longer,
             small,
         }
     }
@@ -162,18 +231,50 @@ impl RuleSet {
     /// The longest key that can start with `c`, in characters.
     #[inline]
     pub(crate) fn max_key_chars_from(&self, c: char) -> usize {
-        match (&self.starts_longer, &self.overlay) {
-            (Some(longer), None) if (c as usize) < SMALL_LEN && !longer[c as usize] => 1,
+        match self.longer_keys(c) {
+            Some([]) => 1,
             _ => self.max_key_chars,
         }
+    }
+
+    /// The keys of two characters or more starting with `c`, longest first, with their rules,
+    /// when they are known without hashing (bundled rules, `c` below [`SMALL_LEN`]).
+    #[inline]
+    pub(crate) fn longer_keys(&self, c: char) -> Option<&[(Box<str>, u32, u32)]> {
+        match (&self.longer, &self.overlay) {
+            (Some(longer), None) => longer.starting_with(c),
+            _ => None,
+        }
+    }
+
+    /// The output of `c` when it has one rule, without conditions, and starts no longer key.
+    #[inline]
+    pub(crate) fn plain(&self, c: char) -> Option<&str> {
+        let (Some(plain), None) = (&self.plain, &self.overlay) else {
+            return None;
+        };
+        let index = *plain.get(c as usize)?;
+        (index > 0).then(|| &*self.base.rules[index as usize - 1].to)
+    }
+
+    /// The bundled rules `start..start + len`.
+    #[inline]
+    pub(crate) fn base_rules(&self, start: u32, len: u32) -> &[Rule] {
+        self.base
+            .rules
+            .get(start as usize..(start + len) as usize)
+            .unwrap_or(&[])
     }
 
     /// The bundled rules with `rows` replacing the rules of the keys they name. Class names in
     /// the rows must exist in [`CLASSES`] (the parser checks this).
     pub(crate) fn with_overlay(base: &'static StaticTable, rows: &[Row]) -> RuleSet {
         let compiled = table::compile(rows);
-        let class =
-            |c: &Option<String>| -> &'static str { c.as_deref().and_then(|n| CLASSES.get(n).copied()).unwrap_or("") };
+        let class = |c: &Option<String>| -> &'static Class {
+            c.as_deref()
+                .and_then(|n| CLASSES.get(n).copied())
+                .unwrap_or(&Class::EMPTY)
+        };
         let rules: Vec<Rule> = compiled
             .rules
             .iter()
@@ -204,8 +305,9 @@ impl RuleSet {
             overlay: Some(Arc::new(Overlay { rules, index })),
             expansion: expansion_of(&dense),
             dense: Cow::Owned(dense),
-            starts_longer: None,
+            longer: None,
             small: None,
+            plain: None,
         }
     }
 
@@ -261,6 +363,84 @@ impl RuleSet {
     #[inline]
     pub(crate) fn expansion(&self) -> usize {
         self.expansion
+    }
+}
+
+/// The keys of two characters or more of a table, grouped by a first character below
+/// [`SMALL_LEN`], longest first, with their rule ranges.
+#[derive(Debug)]
+pub(crate) struct LongerKeys {
+    /// `keys[offsets[c]..offsets[c + 1]]` start with `c`.
+    offsets: Box<[u16; SMALL_LEN + 1]>,
+    keys: Vec<(Box<str>, u32, u32)>,
+}
+
+impl LongerKeys {
+    fn new(index: &phf::Map<&'static str, (u32, u32)>) -> LongerKeys {
+        let mut keys: Vec<(char, usize, &str, (u32, u32))> = index
+            .entries()
+            .filter_map(|(key, range)| {
+                let mut chars = key.chars();
+                let first = chars.next()?;
+                let count = 1 + chars.count();
+                ((first as usize) < SMALL_LEN && count > 1).then_some((first, count, *key, *range))
+            })
+            .collect();
+        keys.sort_by(|a, b| (a.0, b.1, a.2).cmp(&(b.0, a.1, b.2)));
+        let mut offsets = Box::new([0u16; SMALL_LEN + 1]);
+        for (c, _, _, _) in &keys {
+            offsets[*c as usize + 1] += 1;
+        }
+        for c in 0..SMALL_LEN {
+            offsets[c + 1] += offsets[c];
+        }
+        LongerKeys {
+            offsets,
+            keys: keys.into_iter().map(|(_, _, k, (s, l))| (Box::from(k), s, l)).collect(),
+        }
+    }
+
+    /// The keys starting with `c`, or `None` for a character not covered.
+    #[inline]
+    fn starting_with(&self, c: char) -> Option<&[(Box<str>, u32, u32)]> {
+        let c = c as usize;
+        (c < SMALL_LEN).then(|| &self.keys[self.offsets[c] as usize..self.offsets[c + 1] as usize])
+    }
+}
+
+/// A bit set of the hashes of a set of words (FNV-1a, [`table::word_hash`]): a word whose bit
+/// is clear is not in the set. It spares the hash-map lookups of the many words a lexicon
+/// lacks, and since FNV-1a is computed byte by byte, one pass over a word tests all its prefixes
+/// (the stems it may have).
+pub(crate) struct WordFilter {
+    bits: Box<[u64; WordFilter::WORDS]>,
+}
+
+impl WordFilter {
+    /// 64-bit words of the set (2^16 bits).
+    const WORDS: usize = 1024;
+
+    /// The filter of `words`.
+    pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordFilter {
+        let mut bits = Box::new([0u64; WordFilter::WORDS]);
+        for w in words {
+            let h = table::word_hash(w.as_bytes()) as usize % (WordFilter::WORDS * 64);
+            bits[h / 64] |= 1 << (h % 64);
+        }
+        WordFilter { bits }
+    }
+
+    /// Whether `word` may be in the set.
+    #[inline]
+    pub(crate) fn may_hold(&self, word: &str) -> bool {
+        self.may_hold_hash(table::word_hash(word.as_bytes()))
+    }
+
+    /// Whether a word whose [`table::word_hash`] is `hash` may be in the set.
+    #[inline]
+    pub(crate) fn may_hold_hash(&self, hash: u64) -> bool {
+        let h = hash as usize % (WordFilter::WORDS * 64);
+        self.bits[h / 64] & (1 << (h % 64)) != 0
     }
 }
 

@@ -268,9 +268,16 @@ pub const HARMONY_HEADER: [&str; 4] = ["kind", "value", "pair", "note"];
 /// The hash of a key of a word table (FNV-1a, 64 bits): the same in `build.rs`, which lays the
 /// table out, and at run time.
 pub fn word_hash(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    key.iter().fold(WORD_HASH_START, |h, &b| word_hash_step(h, b))
+}
+
+/// The hash of the empty key; [`word_hash`] is [`word_hash_step`] applied from it byte by byte.
+pub const WORD_HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// One byte of [`word_hash`].
+#[inline]
+pub fn word_hash_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// Lays out a word table: one text of `key<TAB>value<LF>` records, and a power-of-two array of

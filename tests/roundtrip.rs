@@ -90,17 +90,17 @@ fn check(scheme: Scheme, held_out_min: f64, in_sample_min: f64, ud_min: f64) {
 
 #[test]
 fn latn_2021() {
-    check(Scheme::Latn2021, 99.3, 99.95, 98.9);
+    check(Scheme::Latn2021, 99.55, 99.95, 99.25);
 }
 
 #[test]
 fn latn_2018() {
-    check(Scheme::Latn2018, 99.3, 99.95, 98.8);
+    check(Scheme::Latn2018, 99.55, 99.95, 99.2);
 }
 
 #[test]
 fn latn_2017() {
-    check(Scheme::Latn2017, 99.1, 99.9, 98.6);
+    check(Scheme::Latn2017, 99.5, 99.9, 99.05);
 }
 
 #[test]
