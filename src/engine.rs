@@ -269,7 +269,7 @@ pub(crate) fn is_alpha(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphabetic(),
         0xC0..=0x24F => c != '×' && c != '÷',
-        0x410..=0x44F => true,
+        0x400..=0x481 | 0x48A..=0x52F => true,
         _ => c.is_alphabetic(),
     }
 }
@@ -334,7 +334,7 @@ fn char_at(text: &str, j: usize, next: Option<char>) -> Option<char> {
 /// Is this a Cyrillic letter (any Cyrillic block)?
 #[inline]
 pub(crate) fn is_cyrillic(c: char) -> bool {
-    matches!(c as u32, 0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F) && c.is_alphabetic()
+    matches!(c as u32, 0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F) && is_alpha(c)
 }
 
 /// Is this a Latin letter?
@@ -413,6 +413,10 @@ pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
 
 /// The repaired form of one word, or `None` if it needs no repair.
 pub(crate) fn repair_word(word: &str) -> Option<String> {
+    let mixed = word.chars().any(is_cyrillic) && word.chars().any(is_latin);
+    if !mixed {
+        return None;
+    }
     let (mut cyr, mut lat, mut cyr_own, mut lat_own) = (0usize, 0usize, 0usize, 0usize);
     for c in word.chars() {
         if is_cyrillic(c) {
@@ -433,10 +437,6 @@ pub(crate) fn repair_word(word: &str) -> Option<String> {
                 }
             }
         }
-    }
-    let mixed = word.chars().any(is_cyrillic) && word.chars().any(is_latin);
-    if !mixed {
-        return None;
     }
     let to_cyrillic = match cyr_own.cmp(&lat_own).then(cyr.cmp(&lat)) {
         std::cmp::Ordering::Greater => true,
@@ -1028,5 +1028,18 @@ impl Sink {
         // kept. So the buffer holds a sequence of complete UTF-8 sequences, which is UTF-8.
         // Skipping the check is worth about a fifth of the conversion time.
         unsafe { String::from_utf8_unchecked(self.buf) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_alpha;
+
+    /// The quick ranges of `is_alpha` agree with the Unicode property they stand for.
+    #[test]
+    fn is_alpha_is_is_alphabetic() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_alpha(c), c.is_alphabetic(), "U+{:04X}", c as u32);
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`); in one typed without any
 //! Kazakh letter every word the lexicon or its endings can read is.
 
-use crate::rules::{KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
+use crate::rules::{WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
 use crate::spelling::is_back;
 
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
@@ -60,14 +60,42 @@ pub(crate) enum Mode {
     All,
 }
 
+/// What the lexicon says of one lower-case word: looked up once, for the evidence of its
+/// sentence and for its repair.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Seen {
+    /// The word has a Kazakh letter (then it is not looked up).
+    kazakh_letters: bool,
+    /// Its entry in the keyboard lexicon.
+    entry: Option<(&'static str, u32, u8)>,
+}
+
+/// Looks `lower` up.
+pub(crate) fn look(lower: &str) -> Seen {
+    let kazakh_letters = lower.chars().any(is_kazakh_letter);
+    Seen {
+        kazakh_letters,
+        entry: if kazakh_letters { None } else { word(lower) },
+    }
+}
+
+/// Whether `lower` is one of the frequent Russian words of `tables/russian.tsv`.
+fn is_russian(lower: &str) -> bool {
+    static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
+    FILTER
+        .get_or_init(|| WordFilter::new(RUSSIAN.iter().copied()))
+        .may_hold(lower)
+        && RUSSIAN.contains(lower)
+}
+
 impl Evidence {
-    /// Adds one word, given in lower case.
-    pub(crate) fn add(&mut self, lower: &str) {
-        if lower.chars().any(is_kazakh_letter) {
+    /// Adds one word, given in lower case, with what the lexicon says of it.
+    pub(crate) fn add(&mut self, lower: &str, seen: Seen) {
+        if seen.kazakh_letters {
             self.kazakh_letters += 1;
-        } else if RUSSIAN.contains(lower) {
+        } else if is_russian(lower) {
             self.russian += 1;
-        } else if word(lower).is_some_and(|e| e.2 > 0) {
+        } else if seen.entry.is_some_and(|e| e.2 > 0) {
             self.sure += 1;
         }
     }
@@ -92,12 +120,13 @@ impl Evidence {
 /// The Kazakh form of `lower`, a lower-case word of Cyrillic letters, in a sentence repaired in
 /// `mode`; `None` to leave it. A word that has some Kazakh letters already (`кұқықтары`) is
 /// completed only from a sure entry that no other Kazakh form shares and that keeps every
-/// Kazakh letter it has (`құқықтары`; `көл` never becomes `қол`, nor `есіне` `есіңе`).
-pub(crate) fn repair(lower: &str, mode: Mode) -> Option<String> {
-    if lower.chars().any(is_kazakh_letter) {
+/// Kazakh letter it has (`құқықтары`; `көл` never becomes `қол`, nor `есіне` `есіңе`). `seen` is
+/// what [`look`] says of `lower`.
+pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
+    if seen.kazakh_letters {
         return complete(lower);
     }
-    let form = match (word(lower), mode) {
+    let form = match (seen.entry, mode) {
         (_, Mode::None) => return None,
         (Some((form, _, sure)), _) if sure > 0 || mode == Mode::All => form.to_string(),
         (Some(_), _) | (None, Mode::Sure) => return None,
@@ -165,17 +194,23 @@ mod tests {
     fn a_russian_sentence_is_left_alone() {
         let mut e = Evidence::default();
         for w in ["казахстан", "присоединится", "к", "соглашениям"] {
-            e.add(w);
+            e.add(w, look(w));
         }
         assert_eq!(e.mode(), Mode::None);
     }
 
     #[test]
     fn the_examples_of_the_normalizer_specification() {
-        assert_eq!(repair("казакстан", Mode::Sure).as_deref(), Some("қазақстан"));
-        assert_eq!(repair("улкен", Mode::Sure).as_deref(), Some("үлкен"));
+        assert_eq!(
+            repair("казакстан", Mode::Sure, look("казакстан")).as_deref(),
+            Some("қазақстан")
+        );
+        assert_eq!(repair("улкен", Mode::Sure, look("улкен")).as_deref(), Some("үлкен"));
         // tests/data/variants/real_world_substitutions.tsv (Duolingo).
-        assert_eq!(repair("кұқықтары", Mode::Sure).as_deref(), Some("құқықтары"));
-        assert_eq!(repair("көл", Mode::All), None);
+        assert_eq!(
+            repair("кұқықтары", Mode::Sure, look("кұқықтары")).as_deref(),
+            Some("құқықтары")
+        );
+        assert_eq!(repair("көл", Mode::All, look("көл")), None);
     }
 }

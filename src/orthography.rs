@@ -10,7 +10,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use std::borrow::Cow;
 
-use crate::engine::{is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
+use crate::engine::{is_alpha as is_letter, is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
 use crate::rules::{LETTER_FORMS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS};
@@ -131,39 +131,47 @@ impl WordRepairs {
             };
             let is_cyrillic = form.chars().any(is_cyrillic) && !form.chars().any(is_latin);
             let start = lower.len();
+            let mut seen = None;
             if w.candidate && is_cyrillic {
                 lowercase_into(&form, &mut lower);
-                evidence.add(&lower[start..]);
+                let lower = &lower[start..];
+                let found = keyboard::look(lower);
+                evidence.add(lower, found);
+                seen = Some(found);
             }
-            ends.push((start, lower.len(), is_cyrillic));
+            ends.push((start, lower.len(), is_cyrillic, seen));
             current.push(form);
         }
         let mode = if self.keyboard { evidence.mode() } else { Mode::None };
         let russian = evidence.is_russian();
-        for (((w, p), form), &(a, b, is_cyrillic)) in words.iter().zip(&plain).zip(current).zip(&ends) {
+        for (((w, p), form), &(a, b, is_cyrillic, seen)) in words.iter().zip(&plain).zip(current).zip(&ends) {
             if !w.candidate {
                 continue;
             }
-            let mut form = form.into_owned();
-            let mut repair = Repair::Lookalike;
+            let mut repaired = None;
             if is_cyrillic && !russian {
                 let lower = &lower[a..b];
-                let typed = (self.keyboard && !form.contains('-'))
-                    .then(|| keyboard::repair(lower, mode))
-                    .flatten();
+                let typed = match seen {
+                    Some(seen) if self.keyboard && !form.contains('-') => keyboard::repair(lower, mode, seen),
+                    _ => None,
+                };
                 let base = typed.as_deref().unwrap_or(lower);
-                match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
-                    (Some(f), _) => (form, repair) = (case_like(&form, &f), Repair::Spelling),
-                    (None, Some(f)) => (form, repair) = (case_like(&form, &f), Repair::Keyboard),
-                    (None, None) => {}
-                }
+                repaired = match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
+                    (Some(f), _) => Some((case_like(&form, &f), Repair::Spelling)),
+                    (None, Some(f)) => Some((case_like(&form, &f), Repair::Keyboard)),
+                    (None, None) => None,
+                };
             }
+            let (text, repair) = match repaired {
+                Some((text, repair)) => (Cow::Owned(text), repair),
+                None => (form, Repair::Lookalike),
+            };
             // What the engine does anyway is left to it (and to its own change report).
-            if form != **p {
+            if *text != **p {
                 edits.push(Edit {
                     start: w.start,
                     end: w.end,
-                    text: form,
+                    text: text.into_owned(),
                     repair,
                 });
             }
@@ -325,7 +333,7 @@ fn in_alphabet(word: &str, scheme: Scheme) -> Cow<'_, str> {
     if !word.chars().any(|c| own.contains(c)) || !word.chars().any(|c| other(c).is_some()) {
         return Cow::Borrowed(word);
     }
-    let caps = word.chars().filter(|c| c.is_alphabetic()).count() > 1 && !word.chars().any(char::is_lowercase);
+    let caps = word.chars().filter(|&c| is_letter(c)).count() > 1 && !word.chars().any(char::is_lowercase);
     let mut out = String::with_capacity(word.len() + 4);
     for c in word.chars() {
         match other(c) {
@@ -381,15 +389,6 @@ fn is_plain(c: char) -> bool {
     matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F)
 }
 
-/// `char::is_alphabetic`, quicker for Cyrillic and ASCII.
-fn is_letter(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphabetic(),
-        0x400..=0x481 | 0x48A..=0x52F => true,
-        _ => c.is_alphabetic(),
-    }
-}
-
 /// `is_combining_mark`, quicker for the letters that are surely not marks.
 fn is_mark(c: char) -> bool {
     match c as u32 {
@@ -401,7 +400,7 @@ fn is_mark(c: char) -> bool {
 /// `form` in the case of `word`: all capitals if `word` is (and has more than one letter), lower
 /// case if `word` starts with a small letter, else `form` with a capital first letter.
 fn case_like(word: &str, form: &str) -> String {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = word.chars().filter(|&c| is_letter(c)).count();
     if letters > 1 && word.chars().all(|c| !c.is_lowercase()) {
         return form.to_uppercase();
     }
