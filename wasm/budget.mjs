@@ -3,16 +3,18 @@
 //   node wasm/budget.mjs            (or: cd wasm && npm run budget)
 //
 // Prints the .wasm size raw, gzip -9 and brotli; Node throughput (MB/s of UTF-8 input) of
-// convert() on the text column of tests/data/corpus/kaznerd-test.tsv; and, in Chromium, the
+// convert() on the text column of tests/data/corpus/kaznerd-test.tsv, beside the native
+// library's on the same input; and, in Chromium, the
 // time from navigation start to the demo page's first conversion. Environment: BUDGET_MB (size
 // of the throughput input, default 16), RUNS (timed runs, default 5), LOADS (page loads,
-// default 5), NO_BROWSER=1 to skip Chromium.
+// default 5), NO_BROWSER=1 to skip Chromium, NO_NATIVE=1 to skip the native figures beside Node's.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-import { corpusText, pkgDir, siteDir } from './test/helpers.mjs';
+import { corpusText, pkgDir, rootDir, siteDir } from './test/helpers.mjs';
 
 const mb = Number(process.env.BUDGET_MB ?? 16);
 const runs = Number(process.env.RUNS ?? 5);
@@ -35,11 +37,24 @@ const corpus = corpusText() + '\n';
 const input = corpus.repeat(Math.max(1, Math.ceil((mb * 1e6) / Buffer.byteLength(corpus))));
 const bytes = Buffer.byteLength(input);
 console.log(`node ${process.version}, input ${(bytes / 1e6).toFixed(1)} MB (kaznerd-test.tsv text, repeated), median of ${runs}`);
-for (const [label, fn] of [
-  ['convert cyrl → latn-2021', () => jazu.convert(input, 'cyrl', 'latn-2021')],
-  ['convert auto → bgn-pcgn', () => jazu.convert(input, 'auto', 'bgn-pcgn')],
+// The native library on the same input, in process (examples/throughput.rs), built unless
+// NO_NATIVE=1 or cargo is missing.
+const native = (() => {
+  if (process.env.NO_NATIVE === '1') return null;
+  const built = spawnSync('cargo', ['build', '--release', '--example', 'throughput'], { cwd: rootDir, stdio: 'inherit' });
+  if (built.status !== 0) return null;
+  const bin = join(rootDir, 'target', 'release', 'examples', 'throughput');
+  return (from, to) => {
+    const run = spawnSync(bin, [from, to, String(runs)], { input, maxBuffer: 1 << 20 });
+    return run.status === 0 ? Number(run.stdout.toString().trim()) : NaN;
+  };
+})();
+if (native) console.log('  (native: the Rust library in process on the same input, examples/throughput.rs)');
+for (const [label, fn, pair] of [
+  ['convert cyrl → latn-2021', () => jazu.convert(input, 'cyrl', 'latn-2021'), ['cyrl', 'latn-2021']],
+  ['convert auto → bgn-pcgn', () => jazu.convert(input, 'auto', 'bgn-pcgn'), ['auto', 'bgn-pcgn']],
   ['convertWithChanges cyrl → latn-2021', () => jazu.convertWithChanges(input, 'cyrl', 'latn-2021')],
-  ['normalize', () => jazu.normalize(input)],
+  ['normalize', () => jazu.normalize(input), ['cyrl', 'cyrl']],
 ]) {
   fn(); // warm up
   const times = [];
@@ -48,7 +63,12 @@ for (const [label, fn] of [
     fn();
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
-  console.log(`  ${label.padEnd(38)} ${(bytes / 1e6 / median(times)).toFixed(1)} MB/s`);
+  const node = bytes / 1e6 / median(times);
+  const versus = native && pair ? (() => {
+    const rate = native(...pair);
+    return `, native ${rate.toFixed(1)} MB/s, Node/native ${(node / rate).toFixed(2)}`;
+  })() : '';
+  console.log(`  ${label.padEnd(38)} ${node.toFixed(1)} MB/s${versus}`);
 }
 
 // Page load to first conversion, in Chromium.
