@@ -50,10 +50,41 @@ pub fn detect(text: &str) -> Option<Scheme> {
 /// The Latin alphabet of `text` when it shows one: more Latin letters than Cyrillic, and at
 /// least one letter (or apostrophe) that only that scheme uses.
 pub(crate) fn detect_latin(text: &str) -> Option<Scheme> {
+    if !may_have_latin(text.as_bytes()) {
+        return None;
+    }
     match detect_with_evidence(text) {
         Some((s, true)) if s.is_latin() => Some(s),
         _ => None,
     }
+}
+
+/// Whether UTF-8 `text` may hold a Latin letter of [`is_latin`] or `ʼ` (U+02BC): an ASCII letter,
+/// or the first bytes of U+00C0..U+02BF, U+1E00..U+1EFF, U+2C40..U+2C7F or U+A700..U+A7FF. A
+/// byte scan, so that the common Cyrillic line is not decoded.
+pub(crate) fn may_have_latin(text: &[u8]) -> bool {
+    /// 1: the byte starts a Latin letter; 2: it may, depending on the next byte.
+    const FIRST: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = match b as u8 {
+                b'A'..=b'Z' | b'a'..=b'z' | 0xC3..=0xCA => 1,
+                0xE1 | 0xE2 | 0xEA => 2,
+                _ => 0,
+            };
+            b += 1;
+        }
+        t
+    };
+    text.iter().enumerate().any(|(i, &b)| match FIRST[b as usize] {
+        0 => false,
+        1 => true,
+        _ => {
+            let next = text.get(i + 1).copied().unwrap_or(0);
+            matches!((b, next), (0xE1, 0xB8..=0xBB) | (0xE2, 0xB1) | (0xEA, 0x9C..=0x9F))
+        }
+    })
 }
 
 /// The guess of [`detect`], and whether marker letters back it.
@@ -90,4 +121,22 @@ fn detect_with_evidence(text: &str) -> Option<(Scheme, bool)> {
         }
     }
     Some((best.0, best.1 > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_have_latin;
+    use crate::engine::is_latin;
+
+    /// The byte scan finds every character the letter test counts as Latin.
+    #[test]
+    fn may_have_latin_misses_no_latin_letter() {
+        let mut buf = [0u8; 4];
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            if is_latin(c) || c == 'ʼ' {
+                assert!(may_have_latin(c.encode_utf8(&mut buf).as_bytes()), "U+{:04X}", c as u32);
+            }
+        }
+        assert!(!may_have_latin("Қазақстан — «ел», 2026 ж.".as_bytes()));
+    }
 }

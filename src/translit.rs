@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::detect::detect_latin;
+use crate::detect::{detect_latin, may_have_latin};
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
 use crate::normalize::Change;
@@ -571,6 +571,9 @@ impl Transliterator {
     /// Reads Latin back to Cyrillic, line by line: the source scheme's converter, or for `auto`
     /// the converter of the Latin alphabet each line shows (lines with no sign of one are left).
     fn reverse_into(&self, text: &str, out: &mut String) -> bool {
+        if self.from == Source::Auto && !may_have_latin(text.as_bytes()) {
+            return false;
+        }
         if let [only] = self.reverse.as_slice() {
             if self.from != Source::Auto {
                 return only.run(text, out);
