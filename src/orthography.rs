@@ -124,7 +124,10 @@ impl WordRepairs {
                 }
                 Script::Cyrillic if w.candidate && self.lookalikes => kazakh_letters(p),
                 Script::Latin if w.candidate => match self.alphabet {
-                    Some(scheme) => in_alphabet(p, scheme),
+                    Some(scheme) => match in_alphabet(p, scheme) {
+                        Cow::Borrowed(word) => digraph_case(word, scheme),
+                        owned => owned,
+                    },
                     None => Cow::Borrowed(p),
                 },
                 _ => Cow::Borrowed(p),
@@ -343,6 +346,49 @@ fn in_alphabet(word: &str, scheme: Scheme) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A Latin word whose two-letter spelling of one Cyrillic letter has its case slipped, as a
+/// converter wrote it (`ıÝlııa` for `Iýlııa`, Юлия in 2018 text), with that spelling in title
+/// case. Only a word whose first letter is lower case, second upper case and rest lower case,
+/// and whose first two letters spell one Cyrillic letter in `scheme`'s table, changes: `iPhone`
+/// and `eBay` stay.
+fn digraph_case(word: &str, scheme: Scheme) -> Cow<'_, str> {
+    let mut chars = word.chars();
+    let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+        return Cow::Borrowed(word);
+    };
+    let rest = &word[a.len_utf8() + b.len_utf8()..];
+    if !(a.is_lowercase() && b.is_uppercase() && !rest.chars().any(char::is_uppercase)) {
+        return Cow::Borrowed(word);
+    }
+    let Some(table) = scheme.table() else {
+        return Cow::Borrowed(word);
+    };
+    // The output of a key's rule without conditions.
+    let default = |key: &str| {
+        let &(start, len) = table.index.get(key)?;
+        let rules = table.rules.get(start as usize..(start + len) as usize)?;
+        rules
+            .iter()
+            .find(|r| r.when.flags == 0 && r.when.after.is_empty() && r.when.before.is_empty())
+            .map(|r| &*r.to)
+    };
+    let pair: String = [a, b].iter().flat_map(|c| c.to_lowercase()).collect();
+    for key in table.index.keys() {
+        let mut k = key.chars();
+        let (Some(letter), None) = (k.next(), k.next()) else {
+            continue;
+        };
+        if !letter.is_lowercase() || default(key) != Some(pair.as_str()) {
+            continue;
+        }
+        let capital: String = letter.to_uppercase().collect();
+        if let Some(title) = default(&capital).filter(|t| t.chars().count() == 2) {
+            return Cow::Owned(format!("{title}{rest}"));
+        }
+    }
+    Cow::Borrowed(word)
 }
 
 /// `word` with the letters of other alphabets of `tables/letter-forms.tsv` (ӊ, ҥ) written as
