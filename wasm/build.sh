@@ -4,7 +4,7 @@
 #   bash wasm/build.sh
 #
 # Steps: cargo (wasm32-unknown-unknown, release) → wasm-bindgen for --target web and
-# --target nodejs → wasm-opt -Oz (npm binaryen; Debian's binaryen 108 breaks the module) →
+# --target nodejs → wasm-opt -O3 (npm binaryen; as small as -Oz here and faster; Debian's binaryen 108 breaks the module) →
 # package.json, README, ES-module wrapper of the Node build (scripts/assemble.mjs) → site.
 #
 # Installs what is missing: the wasm32 target (rustup), the wasm-bindgen CLI at exactly the
@@ -47,7 +47,7 @@ wasm-bindgen --target nodejs --out-dir "$pkg/node" --out-name jazu "$wasm"
 wasm_opt=${WASM_OPT:-$here/node_modules/.bin/wasm-opt}
 if [ "$wasm_opt" != none ]; then
   for f in "$pkg/web/jazu_bg.wasm" "$pkg/node/jazu_bg.wasm"; do
-    "$wasm_opt" -Oz "$f" -o "$f.opt"
+    "$wasm_opt" -O3 "$f" -o "$f.opt"
     mv "$f.opt" "$f"
   done
 fi
