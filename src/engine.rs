@@ -358,7 +358,13 @@ pub(crate) fn is_protected(token: &str) -> bool {
         return true;
     }
     if let Some(rest) = t.strip_prefix('@') {
-        return rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        let handle = |s: &str| s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        // Its first word as the engine repairs it: `@һd` with a Cyrillic һ is the handle `@hd`
+        // (so that normalizing does not turn a converted word into a kept handle).
+        let end = rest
+            .find(|c: char| !(c.is_alphabetic() || is_combining_mark(c)))
+            .unwrap_or(rest.len());
+        return handle(rest) || repair_word(&rest[..end]).is_some_and(|w| handle(&w));
     }
     if let Some((local, domain)) = t.split_once('@') {
         // Combining marks are looked through, so that `e\u{301}@…` is an address like `é@…`.
