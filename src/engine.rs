@@ -358,7 +358,17 @@ pub(crate) fn is_protected(token: &str) -> bool {
         return true;
     }
     if let Some(rest) = t.strip_prefix('@') {
-        let handle = |s: &str| s.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        // Judged in NFC: `X\u{308}` is `Ẍ`, which starts no handle.
+        let handle = |s: &str| {
+            let first = s
+                .char_indices()
+                .find(|&(i, c)| i > 0 && !is_combining_mark(c))
+                .map_or(s.len(), |(i, _)| i);
+            s[..first]
+                .nfc()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
         // Its first word as the engine repairs it: `@һd` with a Cyrillic һ is the handle `@hd`
         // (so that normalizing does not turn a converted word into a kept handle).
         let end = rest
