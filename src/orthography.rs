@@ -199,13 +199,15 @@ fn engine_form(word: &str) -> Cow<'_, str> {
 /// The script of a word after the engine's repair: a mixed word it repairs (by letters of one
 /// script's own, else by letter count) has one script; an exact tie stays ambiguous.
 fn resolved(script: Script, word: &str, plain: &str) -> Script {
-    let mixed = |s: &str| s.chars().any(is_cyrillic) && s.chars().any(is_latin);
+    // Letters only, as `script` counts them: a combining Cyrillic letter (U+2DE0..) is a mark.
+    let has = |s: &str, test: fn(char) -> bool| s.chars().any(|c| !is_mark(c) && test(c));
+    let mixed = |s: &str| has(s, is_cyrillic) && has(s, is_latin);
     let decided = match script {
         Script::Ambiguous => mixed(word) && !mixed(plain),
         Script::Other | Script::StandIn => true,
         Script::Cyrillic | Script::Latin => false,
     };
-    match (decided, plain.chars().any(is_cyrillic), plain.chars().any(is_latin)) {
+    match (decided, has(plain, is_cyrillic), has(plain, is_latin)) {
         (true, true, false) => Script::Cyrillic,
         (true, false, true) => Script::Latin,
         _ => script,
