@@ -185,14 +185,19 @@ impl WordRepairs {
 /// A word as the engine leaves it: in NFC, and a mixed-script word with letters of its own in
 /// one script written in that script.
 fn engine_form(word: &str) -> Cow<'_, str> {
-    let nfc = if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(word.nfc().collect())
-    };
+    let nfc = nfc(word);
     match repair_word(&nfc) {
         Some(fixed) => Cow::Owned(fixed),
         None => nfc,
+    }
+}
+
+/// `word` in NFC.
+fn nfc(word: &str) -> Cow<'_, str> {
+    if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.nfc().collect())
     }
 }
 
@@ -203,7 +208,7 @@ fn resolved(script: Script, word: &str, plain: &str) -> Script {
     let has = |s: &str, test: fn(char) -> bool| s.chars().any(|c| !is_mark(c) && test(c));
     let mixed = |s: &str| has(s, is_cyrillic) && has(s, is_latin);
     let decided = match script {
-        Script::Ambiguous => mixed(word) && !mixed(plain),
+        Script::Ambiguous => mixed(&nfc(word)) && !mixed(plain),
         Script::Other | Script::StandIn => true,
         Script::Cyrillic | Script::Latin => false,
     };
@@ -271,11 +276,7 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
 
 /// The script of a word as NFC writes it (`Å` may be U+212B, or A and a ring).
 fn script_nfc(word: &str, alone: bool) -> Script {
-    if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
-        script(word, alone)
-    } else {
-        script(&word.nfc().collect::<String>(), alone)
-    }
+    script(&nfc(word), alone)
 }
 
 /// The script of a word. A word of one lower-case Latin letter that looks like a Cyrillic one
