@@ -334,7 +334,12 @@ fn char_at(text: &str, j: usize, next: Option<char>) -> Option<char> {
 /// Is this a Cyrillic letter (any Cyrillic block)?
 #[inline]
 pub(crate) fn is_cyrillic(c: char) -> bool {
-    matches!(c as u32, 0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F) && is_alpha(c)
+    // The combining Cyrillic letters (U+2DE0..U+2DFF, U+A66F..U+A67D, U+A69E..) are marks.
+    match c as u32 {
+        0x0400..=0x052F | 0x1C80..=0x1C8F => is_alpha(c),
+        0xA640..=0xA69F => is_alpha(c) && !is_combining_mark(c),
+        _ => false,
+    }
 }
 
 /// Is this a Latin letter?
