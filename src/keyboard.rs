@@ -5,8 +5,9 @@
 //! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`. A sentence is repaired
 //! only when it is Kazakh: the lexicon's sure words and the words with Kazakh letters must
 //! outnumber the Russian words of `tables/russian.tsv`. In a sentence that has Kazakh letters
-//! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`); in one typed without any
-//! Kazakh letter every word the lexicon or its endings can read is.
+//! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`), and unseen forms of a
+//! long sure stem; in one typed without any Kazakh letter every word the lexicon or its endings
+//! can read is. Hyphen-joined words are read part by part.
 
 use crate::rules::{WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
 use crate::spelling::is_back;
@@ -21,10 +22,32 @@ fn word(typed: &str) -> Option<(&'static str, u32, u8)> {
     Some((form, count, sure))
 }
 
-/// An ending of the keyboard lexicon: as written, and how often it was seen.
-fn written_ending(key: &str) -> Option<(&'static str, u32)> {
-    let (written, count) = KEYBOARD_SUFFIXES.get(key)?.split_once('\t')?;
-    Some((written, count.parse().ok()?))
+/// An ending of the keyboard lexicon, keyed by harmony and typed form.
+#[derive(Clone, Copy, Debug)]
+struct Ending {
+    /// As written.
+    written: &'static str,
+    /// How often the typed ending was seen.
+    count: u32,
+    /// The percentage of those uses written as `written`.
+    share: u32,
+}
+
+impl Ending {
+    /// How often the ending was seen written as `written`.
+    fn uses(self) -> u64 {
+        u64::from(self.count) * u64::from(self.share) / 100
+    }
+}
+
+/// Looks up an ending of the keyboard lexicon (`key`: harmony `b`/`f`, then the typed ending).
+fn written_ending(key: &str) -> Option<Ending> {
+    let mut fields = KEYBOARD_SUFFIXES.get(key)?.split('\t');
+    Some(Ending {
+        written: fields.next()?,
+        count: fields.next()?.parse().ok()?,
+        share: fields.next()?.parse().ok()?,
+    })
 }
 
 /// Whether `c` is a Kazakh letter that a Russian keyboard lacks.
@@ -79,6 +102,20 @@ pub(crate) fn look(lower: &str) -> Seen {
     }
 }
 
+/// Looks `lower` up and adds it to `evidence`; a word of hyphen-joined parts (`іс-шара`,
+/// `Қасым-Жомарт`) counts as its parts, which the lexicon holds one by one.
+pub(crate) fn look_and_count(lower: &str, evidence: &mut Evidence) -> Seen {
+    let seen = look(lower);
+    if lower.contains('-') {
+        for part in lower.split('-') {
+            evidence.add(part, look(part));
+        }
+    } else {
+        evidence.add(lower, seen);
+    }
+    seen
+}
+
 /// Whether `lower` is one of the frequent Russian words of `tables/russian.tsv`.
 fn is_russian(lower: &str) -> bool {
     static FILTER: std::sync::OnceLock<WordFilter> = std::sync::OnceLock::new();
@@ -129,10 +166,33 @@ pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
     let form = match (seen.entry, mode) {
         (_, Mode::None) => return None,
         (Some((form, _, sure)), _) if sure > 0 || mode == Mode::All => form.to_string(),
-        (Some(_), _) | (None, Mode::Sure) => return None,
-        (None, Mode::All) => derive(lower)?,
+        (Some(_), _) => return None,
+        (None, mode) => derive(lower, mode == Mode::Sure)?,
     };
     (!form.is_empty() && form != lower).then_some(form)
+}
+
+/// Like [`repair`], part by part for a word of hyphen-joined parts (`ис-шарага` →
+/// `іс-шараға`); `seen` is what [`look`] says of the whole word.
+pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
+    if !lower.contains('-') {
+        return repair(lower, mode, seen);
+    }
+    let mut out = String::with_capacity(lower.len() + 8);
+    let mut changed = false;
+    for (i, part) in lower.split('-').enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        match repair(part, mode, look(part)) {
+            Some(form) => {
+                out.push_str(&form);
+                changed = true;
+            }
+            None => out.push_str(part),
+        }
+    }
+    changed.then_some(out)
 }
 
 /// A word with some of its Kazakh letters typed as stand-ins, completed from a sure entry.
@@ -162,28 +222,85 @@ fn complete(lower: &str) -> Option<String> {
 }
 
 /// A word the lexicon never saw, read as a known stem plus a known ending: of all the ways to
-/// cut it, the one whose stem and ending are seen most often.
-fn derive(lower: &str) -> Option<String> {
+/// cut it, the reading whose stems and written endings are seen most often (the cuts that give
+/// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`). In a sentence repaired
+/// only where sure (`sure_only`), the stem must be a sure entry and the ending written one way
+/// [`SURE_SHARE`] of the time. Failing a stem, the ending alone is read ([`ending_only`]).
+fn derive(lower: &str, sure_only: bool) -> Option<String> {
     let mut key = String::new();
-    let mut best: Option<(u64, String)> = None;
+    // Each reading with its score; cuts that give the same reading add up.
+    let mut readings: Vec<(String, u64)> = Vec::new();
     let cuts: Vec<usize> = lower.char_indices().map(|(i, _)| i).skip(3).collect();
     for &cut in cuts.iter().rev() {
         let (stem, ending) = lower.split_at(cut);
-        let Some((form, stem_count, _)) = word(stem) else {
+        let Some((form, stem_count, sure)) = word(stem) else {
             continue;
         };
+        if sure_only && (sure == 0 || stem.chars().count() < SURE_STEM) {
+            continue;
+        }
         let stem_form = if form.is_empty() { stem } else { form };
         key.clear();
         key.push(if is_back(stem_form).unwrap_or(true) { 'b' } else { 'f' });
         key.push_str(ending);
-        if let Some((written, count)) = written_ending(&key) {
-            let score = u64::from(stem_count) * u64::from(count);
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, format!("{stem_form}{written}")));
+        if let Some(e) = written_ending(&key) {
+            if sure_only && e.share < SURE_SHARE {
+                continue;
+            }
+            let score = u64::from(stem_count) * e.uses();
+            let reading = format!("{stem_form}{}", e.written);
+            match readings.iter_mut().find(|(r, _)| *r == reading) {
+                Some((_, total)) => *total += score,
+                None => readings.push((reading, score)),
             }
         }
     }
-    best.map(|(_, form)| form)
+    let best = readings.into_iter().max_by_key(|&(_, score)| score);
+    match best {
+        Some((form, _)) => Some(form),
+        None if !sure_only => ending_only(lower),
+        None => None,
+    }
+}
+
+/// The share (percent) of its uses an ending must be written one way to be written so without
+/// a stem the lexicon knows, or after a sure stem in a sentence repaired only where sure.
+const SURE_SHARE: u32 = 90;
+
+/// The fewest letters of a stem read in a sentence repaired only where sure: shorter sure
+/// entries are often the start of other words (`тан` for `таң`, in `таныту`).
+const SURE_STEM: usize = 5;
+
+/// How often an ending must have been seen to be written after a stem the lexicon lacks.
+const ENDING_ONLY_MIN: u32 = 30;
+
+/// A word whose stem the lexicon lacks (`трассаларынын`): after [`SURE_STEM`] letters or more,
+/// its longest ending of three letters or more that was seen at least [`ENDING_ONLY_MIN`] times and is written one way
+/// [`SURE_SHARE`] of the time, written so (`трассаларының`); the stem stays as typed. The
+/// harmony is the ending's own: of the two readings the one seen more often.
+fn ending_only(lower: &str) -> Option<String> {
+    let mut key = String::new();
+    for (cut, _) in lower.char_indices().skip(SURE_STEM) {
+        let ending = &lower[cut..];
+        if ending.chars().count() < 3 {
+            break;
+        }
+        let best = ['b', 'f']
+            .into_iter()
+            .filter_map(|harmony| {
+                key.clear();
+                key.push(harmony);
+                key.push_str(ending);
+                written_ending(&key)
+            })
+            .max_by_key(|e| e.count);
+        if let Some(e) = best {
+            if e.count >= ENDING_ONLY_MIN && e.share >= SURE_SHARE && e.written != ending {
+                return Some(format!("{}{}", &lower[..cut], e.written));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -212,5 +329,12 @@ mod tests {
             Some("құқықтары")
         );
         assert_eq!(repair("көл", Mode::All, look("көл")), None);
+    }
+
+    #[test]
+    fn an_unknown_stem_keeps_its_letters_and_gets_its_ending() {
+        assert_eq!(ending_only("трассаларынын").as_deref(), Some("трассаларының"));
+        // -тын is -тың only about half the time: left as typed.
+        assert_eq!(ending_only("трассатын"), None);
     }
 }

@@ -138,9 +138,7 @@ impl WordRepairs {
             if w.candidate && is_cyrillic {
                 lowercase_into(&form, &mut lower);
                 let lower = &lower[start..];
-                let found = keyboard::look(lower);
-                evidence.add(lower, found);
-                seen = Some(found);
+                seen = Some(keyboard::look_and_count(lower, &mut evidence));
             }
             ends.push((start, lower.len(), is_cyrillic, seen));
             current.push(form);
@@ -155,13 +153,17 @@ impl WordRepairs {
             if is_cyrillic && !russian {
                 let lower = &lower[a..b];
                 let typed = match seen {
-                    Some(seen) if self.keyboard && !form.contains('-') => keyboard::repair(lower, mode, seen),
+                    Some(seen) if self.keyboard => keyboard::repair_parts(lower, mode, seen),
                     _ => None,
                 };
-                let base = typed.as_deref().unwrap_or(lower);
-                repaired = match (self.variants.as_ref().and_then(|v| v.unify(base)), typed) {
+                // A variant is known as written (`Байрам-Али`) or once its stand-ins are read.
+                let unified = self
+                    .variants
+                    .as_ref()
+                    .and_then(|v| v.unify(lower).or_else(|| typed.as_deref().and_then(|t| v.unify(t))));
+                repaired = match (unified, typed) {
                     (Some(f), _) => Some((case_like(&form, &f), Repair::Spelling)),
-                    (None, Some(f)) => Some((case_like(&form, &f), Repair::Keyboard)),
+                    (None, Some(f)) => Some((case_letter_by_letter(&form, &f), Repair::Keyboard)),
                     (None, None) => None,
                 };
             }
@@ -463,6 +465,24 @@ fn case_like(word: &str, form: &str) -> String {
     }
 }
 
+/// `form`, a lower-case repair of `word` letter for letter (a keyboard repair replaces letters
+/// one for one), with each letter in the case of the letter it replaces (`Касым-Жомарт` →
+/// `Қасым-Жомарт`); [`case_like`] when the letter counts differ.
+fn case_letter_by_letter(word: &str, form: &str) -> String {
+    if word.chars().count() != form.chars().count() {
+        return case_like(word, form);
+    }
+    let mut out = String::with_capacity(form.len() + 4);
+    for (w, f) in word.chars().zip(form.chars()) {
+        if w.is_uppercase() {
+            out.extend(f.to_uppercase());
+        } else {
+            out.push(f);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,6 +513,14 @@ mod tests {
         assert_eq!(case_like("КАЗАКСТАН", "қазақстан"), "ҚАЗАҚСТАН");
         assert_eq!(case_like("Казакстан", "қазақстан"), "Қазақстан");
         assert_eq!(case_like("авраам", "Ибраһим"), "ибраһим");
+        assert_eq!(case_letter_by_letter("Касым-Жомарт", "қасым-жомарт"), "Қасым-Жомарт");
+        assert_eq!(case_letter_by_letter("КазАгро", "қазагро"), "ҚазАгро");
+    }
+
+    #[test]
+    fn hyphen_joined_words_are_repaired_part_by_part() {
+        assert_eq!(apply("Касым-Жомарт Токаев"), "Қасым-Жомарт Тоқаев");
+        assert_eq!(apply("ис-шарага катысты"), "іс-шараға қатысты");
     }
 
     #[test]

@@ -301,6 +301,14 @@ fn measure(injection: &Injection, text: &[&str]) -> Rate {
     rate
 }
 
+/// How many misses to print per class: `NORMALIZER_MISSES=N`, 30 by default.
+fn shown_misses() -> usize {
+    std::env::var("NORMALIZER_MISSES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30)
+}
+
 fn percent(a: usize, b: usize) -> f64 {
     100.0 * a as f64 / b.max(1) as f64
 }
@@ -327,13 +335,13 @@ fn injected_errors_are_repaired() {
             name: "Russian keyboard, whole sentence",
             spoil: keyboard,
             whole_sentence: true,
-            goals: (92.0, 99.3),
+            goals: (94.4, 99.3),
         },
         Injection {
             name: "Russian keyboard, a third of the words",
             spoil: keyboard,
             whole_sentence: false,
-            goals: (81.0, 99.9),
+            goals: (87.0, 99.99),
         },
     ];
     let mut failures = Vec::new();
@@ -350,14 +358,19 @@ fn injected_errors_are_repaired() {
             "    misses: {}",
             spoiled
                 .iter()
-                .take(30)
+                .take(shown_misses())
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         eprintln!(
             "    clean words changed: {}",
-            clean.iter().take(30).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            clean
+                .iter()
+                .take(shown_misses())
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if repaired < injection.goals.0 || kept < injection.goals.1 {
             failures.push(format!(

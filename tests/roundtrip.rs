@@ -4,7 +4,7 @@
 //! `tables/lexicon/generate.py`), on the sentences it was built from, and on UD Kazakh (other
 //! genres: Wikipedia, folk tales, the UDHR; CC BY-SA, used for measuring only). A word counts when
 //! it holds a Cyrillic letter; it is right when it comes back identical. Run with `--nocapture` to
-//! see the figures and the most frequent errors.
+//! see the figures and the most frequent errors (`ROUNDTRIP_ERRORS=N` shows N of them).
 
 use std::collections::HashMap;
 
@@ -56,6 +56,14 @@ fn round_trip(scheme: Scheme, text: &[&str]) -> Score {
     score
 }
 
+/// How many of the most frequent errors to print: `ROUNDTRIP_ERRORS=N`, 8 by default.
+fn shown_errors() -> usize {
+    std::env::var("ROUNDTRIP_ERRORS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(8)
+}
+
 fn report(scheme: Scheme, name: &str, text: &[&str]) -> f64 {
     let s = round_trip(scheme, text);
     let pct = 100.0 * s.right as f64 / s.words as f64;
@@ -63,7 +71,7 @@ fn report(scheme: Scheme, name: &str, text: &[&str]) -> f64 {
     errors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let top: Vec<String> = errors
         .iter()
-        .take(8)
+        .take(shown_errors())
         .map(|((x, y), n)| format!("{x}→{y} ×{n}"))
         .collect();
     eprintln!(
