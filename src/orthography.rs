@@ -156,11 +156,14 @@ impl WordRepairs {
                     Some(seen) if self.keyboard => keyboard::repair_parts(lower, mode, seen),
                     _ => None,
                 };
-                // A variant is known as written (`Байрам-Али`) or once its stand-ins are read.
+                // A variant is known once its stand-ins are read, or as written (`Байрам-Али`);
+                // a name is one only when written as a name (`Караганда`, not `караганда`).
+                let as_name = form.chars().next().is_some_and(char::is_uppercase);
                 let unified = self
                     .variants
                     .as_ref()
-                    .and_then(|v| v.unify(lower).or_else(|| typed.as_deref().and_then(|t| v.unify(t))));
+                    .and_then(|v| typed.as_deref().and_then(|t| v.unify(t)).or_else(|| v.unify(lower)))
+                    .filter(|f| as_name || !f.starts_with(char::is_uppercase));
                 repaired = match (unified, typed) {
                     (Some(f), _) => Some((case_like(&form, &f), Repair::Spelling)),
                     (None, Some(f)) => Some((case_letter_by_letter(&form, &f), Repair::Keyboard)),
