@@ -22,9 +22,32 @@ pub enum Spelling {
 }
 
 /// A variant table compiled for lookups: lower-case variants with the form to write, sorted.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Variants {
     entries: Vec<(String, String)>,
+    /// A bit set of the variants' first two letters ([`two_letters`]): most words start with
+    /// none of them and need no search.
+    starts: [u64; 64],
+}
+
+impl Default for Variants {
+    fn default() -> Self {
+        Variants {
+            entries: Vec::new(),
+            starts: [0; 64],
+        }
+    }
+}
+
+/// The bit of [`Variants::starts`] for a word starting with `a` and `b`.
+fn two_letters(a: char, b: char) -> usize {
+    (a as usize).wrapping_mul(31).wrapping_add(b as usize) % 4096
+}
+
+/// The [`two_letters`] bit of `word`, if it has two letters.
+fn start_bit(word: &str) -> Option<usize> {
+    let mut chars = word.chars();
+    Some(two_letters(chars.next()?, chars.next()?))
 }
 
 impl Variants {
@@ -81,6 +104,9 @@ impl Variants {
             if key == target.to_lowercase() {
                 continue;
             }
+            if let Some(bit) = start_bit(&key) {
+                self.starts[bit / 64] |= 1 << (bit % 64);
+            }
             match self.entries.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
                 Ok(i) => self.entries[i].1 = target.to_string(),
                 Err(i) => self.entries.insert(i, (key, target.to_string())),
@@ -91,6 +117,10 @@ impl Variants {
     /// The unified spelling of `lower` (a lower-case word): the variant's form with the rest of
     /// the word re-harmonised, or `None` when the word has no variant.
     pub(crate) fn unify(&self, lower: &str) -> Option<String> {
+        let bit = start_bit(lower)?;
+        if self.starts[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         // Variants that start the word sort right after the word's first two letters and no
         // later than the word itself; the longest one wins.
         let mut two = lower.char_indices().map(|(i, c)| i + c.len_utf8());
