@@ -262,25 +262,34 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
     let rows = table::records(&text, &table::KEYBOARD_SUFFIXES_HEADER).unwrap_or_else(|e| fail(file, e));
     let mut keys = BTreeSet::new();
     for (line, f) in &rows {
-        if !matches!(f[0], "b" | "f") || f[3].parse::<u32>().is_err() || !f[4].parse::<u8>().is_ok_and(|p| p <= 100) {
+        if !matches!(f[0], "b" | "f")
+            || f[1].chars().count() != 1
+            || f[4].parse::<u32>().is_err()
+            || !f[5].parse::<u8>().is_ok_and(|p| p <= 100)
+        {
             fail(
                 file,
-                format!("line {line}: harmony must be b or f, count a number and share a percentage"),
+                format!("line {line}: harmony must be b or f, after one letter, count a number and share a percentage"),
             );
         }
-        if !keys.insert(format!("{}{}", f[0], f[1])) {
+        if !keys.insert(format!("{}{}{}", f[0], f[1], f[2])) {
             fail(file, format!("line {line}: duplicate ending"));
         }
     }
     let keyed: Vec<(String, String)> = rows
         .iter()
         .filter(|_| lexicon)
-        .map(|(_, f)| (format!("{}{}", f[0], f[1]), format!("{}\t{}\t{}", f[2], f[3], f[4])))
+        .map(|(_, f)| {
+            (
+                format!("{}{}{}", f[0], f[1], f[2]),
+                format!("{}\t{}\t{}", f[3], f[4], f[5]),
+            )
+        })
         .collect();
     write_word_table(
         out,
         "KEYBOARD_SUFFIXES",
-        &format!("Harmony (`b`/`f`) + ending typed on a Russian keyboard -> written ending, count, share in percent (`tables/{file}`)."),
+        &format!("Harmony (`b`/`f`) + the stem's last letter + ending, typed on a Russian keyboard -> written ending, count, share in percent (`tables/{file}`)."),
         keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
     );
 

@@ -40,7 +40,8 @@ impl Ending {
     }
 }
 
-/// Looks up an ending of the keyboard lexicon (`key`: harmony `b`/`f`, then the typed ending).
+/// Looks up an ending of the keyboard lexicon (`key`: harmony `b`/`f`, the stem's last letter
+/// or `*` for any, and the ending, as typed).
 fn written_ending(key: &str) -> Option<Ending> {
     let mut fields = KEYBOARD_SUFFIXES.get(key)?.split('\t');
     Some(Ending {
@@ -221,6 +222,20 @@ fn complete(lower: &str) -> Option<String> {
     (sure == 2 && form != lower && keeps(form)).then(|| form.to_string())
 }
 
+/// How `ending` is written after `stem` (both as typed) of the given harmony (`b`/`f`): as
+/// after the stem's last letter where the lexicon tells that apart, else as after any letter.
+/// `key` is a buffer.
+fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Option<Ending> {
+    let mut look = |after: char| {
+        key.clear();
+        key.push(harmony);
+        key.push(after);
+        key.push_str(ending);
+        written_ending(key)
+    };
+    stem.chars().next_back().and_then(&mut look).or_else(|| look('*'))
+}
+
 /// A word the lexicon never saw, read as a known stem plus a known ending: of all the ways to
 /// cut it, the reading whose stems and written endings are seen most often (the cuts that give
 /// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`). In a sentence repaired
@@ -241,9 +256,8 @@ fn derive(lower: &str, sure_only: bool) -> Option<String> {
         }
         let stem_form = if form.is_empty() { stem } else { form };
         key.clear();
-        key.push(if is_back(stem_form).unwrap_or(true) { 'b' } else { 'f' });
-        key.push_str(ending);
-        if let Some(e) = written_ending(&key) {
+        let harmony = if is_back(stem_form).unwrap_or(true) { 'b' } else { 'f' };
+        if let Some(e) = ending_after(&mut key, harmony, stem, ending) {
             if sure_only && e.share < SURE_SHARE {
                 continue;
             }
@@ -287,12 +301,7 @@ fn ending_only(lower: &str) -> Option<String> {
         }
         let best = ['b', 'f']
             .into_iter()
-            .filter_map(|harmony| {
-                key.clear();
-                key.push(harmony);
-                key.push_str(ending);
-                written_ending(&key)
-            })
+            .filter_map(|harmony| ending_after(&mut key, harmony, &lower[..cut], ending))
             .max_by_key(|e| e.count);
         if let Some(e) = best {
             if e.count >= ENDING_ONLY_MIN && e.share >= SURE_SHARE && e.written != ending {

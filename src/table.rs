@@ -248,7 +248,7 @@ pub const KEYBOARD_HEADER: [&str; 3] = ["kazakh", "typed", "note"];
 pub const KEYBOARD_WORDS_HEADER: [&str; 4] = ["typed", "kazakh", "count", "sure"];
 
 /// The header of `lexicon/keyboard-suffixes.tsv`.
-pub const KEYBOARD_SUFFIXES_HEADER: [&str; 5] = ["harmony", "typed", "kazakh", "count", "share"];
+pub const KEYBOARD_SUFFIXES_HEADER: [&str; 6] = ["harmony", "after", "typed", "kazakh", "count", "share"];
 
 /// The header of a word list (`foreign.tsv`, `russian.tsv`).
 pub const WORD_HEADER: [&str; 2] = ["word", "note"];
