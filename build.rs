@@ -511,6 +511,8 @@ fn main() {
         })
         .collect();
     writeln!(out, "/// Letter of another alphabet -> the Kazakh letter it stands for (`tables/letter-forms.tsv`).\npub(crate) static LETTER_FORMS: &[(char, char)] = &{letter_forms:?};\n").unwrap();
+    let form_chars: String = letter_forms.iter().map(|&(f, _)| f).collect();
+    writeln!(out, "/// The letters of [`LETTER_FORMS`], as a class.\npub(crate) static LETTER_FORM_CHARS: Class = Class::new({form_chars:?});\n").unwrap();
 
     let mut forward_rows = std::collections::BTreeMap::new();
     let mut reverse_rows = std::collections::BTreeMap::new();

@@ -434,7 +434,11 @@ pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
 
 /// The repaired form of one word, or `None` if it needs no repair.
 pub(crate) fn repair_word(word: &str) -> Option<String> {
-    let mixed = word.chars().any(is_cyrillic) && word.chars().any(is_latin);
+    // Every Latin letter is ASCII, in U+00C0..U+02AF (lead bytes C3..CA) or three bytes long.
+    let may_have_latin = word
+        .bytes()
+        .any(|b| b.is_ascii_alphabetic() || (0xC3..=0xCA).contains(&b) || b >= 0xE0);
+    let mixed = may_have_latin && word.chars().any(is_cyrillic) && word.chars().any(is_latin);
     if !mixed {
         return None;
     }

@@ -15,11 +15,20 @@ use crate::spelling::is_back;
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
 /// it was seen, and how sure it is (0, 1 or 2: see `tables/lexicon/keyboard.py`).
 fn word(typed: &str) -> Option<(&'static str, u32, u8)> {
-    let mut fields = KEYBOARD_WORDS.get(typed)?.split('\t');
+    let mut fields = tab_fields(KEYBOARD_WORDS.get(typed)?);
     let form = fields.next()?;
     let count = fields.next()?.parse().ok()?;
     let sure = fields.next()?.parse().ok()?;
     Some((form, count, sure))
+}
+
+/// The tab-separated fields of a short lexicon value.
+fn tab_fields(value: &'static str) -> impl Iterator<Item = &'static str> {
+    value.as_bytes().split(|&b| b == b'\t').map(move |field| {
+        // A field of `value` found by its bytes: the same range as a `&str`.
+        let start = field.as_ptr() as usize - value.as_ptr() as usize;
+        &value[start..start + field.len()]
+    })
 }
 
 /// An ending of the keyboard lexicon, keyed by harmony and typed form.
@@ -43,7 +52,7 @@ impl Ending {
 /// Looks up an ending of the keyboard lexicon (`key`: harmony `b`/`f`, the stem's last letter
 /// or `*` for any, and the ending, as typed).
 fn written_ending(key: &str) -> Option<Ending> {
-    let mut fields = KEYBOARD_SUFFIXES.get(key)?.split('\t');
+    let mut fields = tab_fields(KEYBOARD_SUFFIXES.get(key)?);
     Some(Ending {
         written: fields.next()?,
         count: fields.next()?.parse().ok()?,
@@ -107,7 +116,7 @@ pub(crate) fn look(lower: &str) -> Seen {
 /// `Қасым-Жомарт`) counts as its parts, which the lexicon holds one by one.
 pub(crate) fn look_and_count(lower: &str, evidence: &mut Evidence) -> Seen {
     let seen = look(lower);
-    if lower.contains('-') {
+    if lower.as_bytes().contains(&b'-') {
         for part in lower.split('-') {
             evidence.add(part, look(part));
         }
@@ -176,7 +185,7 @@ pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
 /// Like [`repair`], part by part for a word of hyphen-joined parts (`ис-шарага` →
 /// `іс-шараға`); `seen` is what [`look`] says of the whole word.
 pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
-    if !lower.contains('-') {
+    if !lower.as_bytes().contains(&b'-') {
         return repair(lower, mode, seen);
     }
     let mut out = String::with_capacity(lower.len() + 8);

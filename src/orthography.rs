@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use crate::engine::{is_alpha as is_letter, is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
-use crate::rules::{LETTER_FORMS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS};
+use crate::rules::{
+    LETTER_FORMS, LETTER_FORM_CHARS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS,
+};
 use crate::scheme::Scheme;
 use crate::spelling::Variants;
 
@@ -199,7 +201,7 @@ fn engine_form(word: &str) -> Cow<'_, str> {
 
 /// `word` in NFC.
 fn nfc(word: &str) -> Cow<'_, str> {
-    if word.chars().all(is_plain) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
+    if is_plain_text(word) || is_nfc_quick(word.chars()) == IsNormalized::Yes {
         Cow::Borrowed(word)
     } else {
         Cow::Owned(word.nfc().collect())
@@ -403,7 +405,7 @@ fn digraph_case(word: &str, scheme: Scheme) -> Cow<'_, str> {
 /// the Kazakh letters they stand for.
 fn kazakh_letters(word: &str) -> Cow<'_, str> {
     let form = |c: char| LETTER_FORMS.iter().find(|&&(f, _)| f == c).map(|&(_, k)| k);
-    if word.chars().any(|c| form(c).is_some()) {
+    if word.chars().any(|c| LETTER_FORM_CHARS.contains(c)) {
         Cow::Owned(word.chars().map(|c| form(c).unwrap_or(c)).collect())
     } else {
         Cow::Borrowed(word)
@@ -438,9 +440,23 @@ fn lowercase_into(word: &str, out: &mut String) {
     }
 }
 
-/// Whether NFC surely leaves `c` alone whatever surrounds it (ASCII to U+02FF, Cyrillic letters).
-fn is_plain(c: char) -> bool {
-    matches!(c as u32, 0..=0x2FF | 0x400..=0x482 | 0x48A..=0x52F)
+/// Whether NFC surely leaves every character of `text` alone whatever surrounds it: ASCII to
+/// U+02FF and the Cyrillic letters (U+0400..U+04FF but the marks U+0483..U+0489), judged by
+/// their UTF-8 bytes.
+fn is_plain_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0..=0x7F => i += 1,
+            // U+0080..U+02FF, U+0400..U+047F, U+04C0..U+04FF.
+            0xC2..=0xCB | 0xD0 | 0xD1 | 0xD3 => i += 2,
+            // U+0480..U+04BF, but the combining marks U+0483..U+0489.
+            0xD2 if !(0x83..=0x89).contains(&b[i + 1]) => i += 2,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// `is_combining_mark`, quicker for the letters that are surely not marks.

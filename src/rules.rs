@@ -138,7 +138,9 @@ impl WordTable {
             let record = &self.text.as_bytes()[slot - 1..];
             if record.starts_with(key.as_bytes()) && record.get(key.len()) == Some(&b'\t') {
                 let value = &self.text[slot + key.len()..];
-                return Some(&value[..value.find('\n').unwrap_or(value.len())]);
+                // Values are short: a plain loop beats a searcher.
+                let end = value.bytes().position(|b| b == b'\n').unwrap_or(value.len());
+                return Some(&value[..end]);
             }
             i = (i + 1) & mask;
         }
