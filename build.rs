@@ -203,6 +203,50 @@ fn write_word_table<'a>(out: &mut String, name: &str, doc: &str, records: impl I
     .unwrap();
 }
 
+/// The Russian loanwords read back from Latin (`tables/lexicon/russian-loans.tsv`): the words,
+/// one per line, and for each a bit set of the schemes it is read in (bit 0 latn-2021, 1
+/// latn-2018, 2 latn-2017). Empty without the `russian-loans` feature.
+fn write_russian_loans(dir: &Path, out: &mut String) {
+    let file = "lexicon/russian-loans.tsv";
+    let text = read(dir, file);
+    let rows = table::records(&text, &table::RUSSIAN_LOANS_HEADER).unwrap_or_else(|e| fail(file, e));
+    let mut seen = BTreeSet::new();
+    let mut words = String::new();
+    let mut schemes = Vec::new();
+    let on = env::var_os("CARGO_FEATURE_RUSSIAN_LOANS").is_some();
+    for (line, f) in &rows {
+        let word = f[0];
+        let letters = word
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| matches!(c, 'а'..='я' | 'ё')));
+        if !letters || !seen.insert(word) {
+            fail(
+                file,
+                format!("line {line}: {word:?} must be lower-case Russian letters, once"),
+            );
+        }
+        let mut mask = 0u8;
+        for id in f[1].split(' ') {
+            mask |= match id {
+                "latn-2021" => 1,
+                "latn-2018" => 2,
+                "latn-2017" => 4,
+                _ => fail(file, format!("line {line}: unknown scheme {id:?}")),
+            };
+        }
+        if on {
+            words.push_str(word);
+            words.push('\n');
+            schemes.push(mask);
+        }
+    }
+    writeln!(
+        out,
+        "/// Russian loanwords read back from Latin, one per line (`tables/{file}`).\npub(crate) static RUSSIAN_LOAN_WORDS: &str = {words:?};\n/// The schemes of each of [`RUSSIAN_LOAN_WORDS`]: bit 0 latn-2021, 1 latn-2018, 2 latn-2017.\npub(crate) static RUSSIAN_LOAN_SCHEMES: &[u8] = &{schemes:?};\n"
+    )
+    .unwrap();
+}
+
 /// The tables of the orthography normalizer: Russian-keyboard stand-ins and their lexicon,
 /// Russian words, spelling variants, suffixes and vowel harmony.
 fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) -> Option<String>) {
@@ -496,6 +540,7 @@ fn main() {
     .unwrap();
 
     write_orthography(&dir, &mut out, &class_members);
+    write_russian_loans(&dir, &mut out);
 
     // Letters of other alphabets read as the Kazakh letter they stand for.
     let forms_text = read(&dir, "letter-forms.tsv");

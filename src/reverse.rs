@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
-use crate::rules::{RuleSet, WordFilter, FOREIGN};
+use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOAN_SCHEMES, RUSSIAN_LOAN_WORDS};
 use crate::scheme::Scheme;
 use crate::table::{word_hash_step, WORD_HASH_START};
 
@@ -66,20 +66,9 @@ impl Reverse {
         }
     }
 
-    /// Writes the lexicon key of a word into `key`: lower case, with the scheme's dotted and
-    /// dotless I.
+    /// Writes the lexicon key of a word into `key` ([`fold_into`]).
     fn fold_into(&self, word: &str, key: &mut String) {
-        let turkic = matches!(self.scheme, Scheme::Latn2021 | Scheme::WikiLatn);
-        key.clear();
-        for c in word.chars() {
-            key.push(match c {
-                'İ' => 'i',
-                'I' if turkic => 'ı',
-                'I' => 'i',
-                c if c.is_ascii() => c.to_ascii_lowercase(),
-                c => c.to_lowercase().next().unwrap_or(c),
-            });
-        }
+        fold_into(self.scheme, word, key);
     }
 
     /// A word of the user's exceptions or the lexicon; with `stem`, only lexicon entries seen
@@ -95,17 +84,29 @@ impl Reverse {
         words.get(key).map(|s| Cow::Borrowed(*s))
     }
 
-    /// A known stem of `key` plus a suffix read by the rules. One pass over `key` hashes its
-    /// prefixes, and only those the stem filter may hold are looked up, longest first.
+    /// A known stem of `key` plus a suffix read by the rules.
     fn stem_and_suffix(&self, key: &str) -> Option<String> {
-        let n = key.chars().count();
-        let shortest = MIN_STEM.max(n.saturating_sub(MAX_SUFFIX));
         // Any prefix may be a stem of the user's exceptions.
         let filter = match (&self.exceptions, self.lexicon) {
             (None, None) => return None,
             (None, lexicon) => filters(self.scheme, lexicon).map(|f| &f.1),
             (Some(_), _) => None,
         };
+        self.stem_by(key, MIN_STEM, filter, |stem| self.lookup(stem, true))
+    }
+
+    /// A stem of `key` of at least `min_stem` letters that `lookup` knows, plus a suffix read by
+    /// the rules. One pass over `key` hashes its prefixes, and only those `filter` may hold are
+    /// looked up, longest first.
+    fn stem_by<'a>(
+        &self,
+        key: &str,
+        min_stem: usize,
+        filter: Option<&WordFilter>,
+        lookup: impl Fn(&str) -> Option<Cow<'a, str>>,
+    ) -> Option<String> {
+        let n = key.chars().count();
+        let shortest = min_stem.max(n.saturating_sub(MAX_SUFFIX));
         let mut cuts = [0usize; MAX_SUFFIX];
         let mut count = 0;
         let (mut h, mut chars) = (WORD_HASH_START, 0);
@@ -120,7 +121,7 @@ impl Reverse {
             h = word_hash_step(h, b);
         }
         for &cut in cuts[..count].iter().rev() {
-            if let Some(stem) = self.lookup(&key[..cut], true) {
+            if let Some(stem) = lookup(&key[..cut]) {
                 let suffix = self
                     .letters()
                     .convert_letters(&key[cut..], key[..cut].chars().next_back(), None);
@@ -149,7 +150,21 @@ impl Reverse {
         if let Some(found) = keys.clone().find_map(full) {
             return Some(found.into_owned());
         }
-        keys.into_iter().find_map(|k| self.stem_and_suffix(k))
+        // Then a Russian loanword, whole (with the lexicon only: `--no-lexicon` reads by the
+        // rules alone); then a lexicon stem; then a Russian stem.
+        let loans = self.lexicon.and_then(|_| loans(self.scheme));
+        if let Some(found) = loans.and_then(|l| keys.clone().find_map(|k| l.get(k))) {
+            return Some(found.to_string());
+        }
+        if let Some(found) = keys.clone().find_map(|k| self.stem_and_suffix(k)) {
+            return Some(found);
+        }
+        let loans = loans?;
+        keys.into_iter().find_map(|k| {
+            self.stem_by(k, LOAN_STEM, Some(&loans.filter), |stem| {
+                loans.get(stem).map(Cow::Borrowed)
+            })
+        })
     }
 
     /// Converts one word (a run of letters) by the lexicon or the rules, appending its Cyrillic
@@ -313,6 +328,79 @@ fn filters(scheme: Scheme, lexicon: Option<Lexicon>) -> Option<&'static (WordFil
             WordFilter::new(stems.iter().copied()),
         )
     }))
+}
+
+/// Writes the lexicon key of a word of `scheme` into `key`: lower case, with the scheme's
+/// dotted and dotless I.
+fn fold_into(scheme: Scheme, word: &str, key: &mut String) {
+    let turkic = matches!(scheme, Scheme::Latn2021 | Scheme::WikiLatn);
+    key.clear();
+    for c in word.chars() {
+        key.push(match c {
+            'İ' => 'i',
+            'I' if turkic => 'ı',
+            'I' => 'i',
+            c if c.is_ascii() => c.to_ascii_lowercase(),
+            c => c.to_lowercase().next().unwrap_or(c),
+        });
+    }
+}
+
+/// Shortest Latin key of a Russian loanword, whole or as a stem, in characters (as
+/// `tables/lexicon/russian.py` checked them).
+const LOAN_STEM: usize = 6;
+
+/// The Russian loanwords of one scheme (`tables/lexicon/russian-loans.tsv`) by Latin key, with
+/// a filter of the keys. They are read after the lexicon, which has the Kazakh word forms.
+struct Loans {
+    words: HashMap<String, &'static str>,
+    filter: WordFilter,
+}
+
+impl Loans {
+    /// The loanwords of `scheme` (bit `bit` of `RUSSIAN_LOAN_SCHEMES`), keyed by their Latin
+    /// spelling as the forward conversion writes it.
+    fn new(scheme: Scheme, bit: u8) -> Loans {
+        let words: Vec<&'static str> = RUSSIAN_LOAN_WORDS.lines().collect();
+        let latin = match crate::Transliterator::new(Scheme::Cyrl, scheme) {
+            Ok(forward) => forward.convert(RUSSIAN_LOAN_WORDS).into_owned(),
+            Err(_) => String::new(),
+        };
+        let mut map = HashMap::new();
+        let mut key = String::new();
+        for ((word, lat), schemes) in words.iter().zip(latin.lines()).zip(RUSSIAN_LOAN_SCHEMES) {
+            if schemes & (1 << bit) != 0 {
+                fold_into(scheme, lat, &mut key);
+                map.insert(key.clone(), *word);
+            }
+        }
+        let filter = WordFilter::new(map.keys().map(String::as_str));
+        Loans { words: map, filter }
+    }
+
+    /// The Russian word of a Latin key.
+    fn get(&self, key: &str) -> Option<&'static str> {
+        if !self.filter.may_hold(key) {
+            return None;
+        }
+        self.words.get(key).copied()
+    }
+}
+
+/// The Russian loanwords of `scheme`, built on first use; `None` for a scheme without them or
+/// without the `russian-loans` feature.
+fn loans(scheme: Scheme) -> Option<&'static Loans> {
+    static LOANS: [OnceLock<Loans>; 3] = [const { OnceLock::new() }; 3];
+    let bit = match scheme {
+        Scheme::Latn2021 => 0,
+        Scheme::Latn2018 => 1,
+        Scheme::Latn2017 => 2,
+        _ => return None,
+    };
+    if RUSSIAN_LOAN_SCHEMES.is_empty() {
+        return None;
+    }
+    Some(LOANS[usize::from(bit)].get_or_init(|| Loans::new(scheme, bit)))
 }
 
 /// The filter of `tables/foreign.tsv`, built on first use.

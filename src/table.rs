@@ -247,6 +247,9 @@ pub const KEYBOARD_HEADER: [&str; 3] = ["kazakh", "typed", "note"];
 /// The header of `lexicon/keyboard-words.tsv`.
 pub const KEYBOARD_WORDS_HEADER: [&str; 4] = ["typed", "kazakh", "count", "sure"];
 
+/// The header of `lexicon/russian-loans.tsv`.
+pub const RUSSIAN_LOANS_HEADER: [&str; 2] = ["cyrillic", "schemes"];
+
 /// The header of `lexicon/keyboard-suffixes.tsv`.
 pub const KEYBOARD_SUFFIXES_HEADER: [&str; 6] = ["harmony", "after", "typed", "kazakh", "count", "share"];
 

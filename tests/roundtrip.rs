@@ -98,20 +98,47 @@ fn check(scheme: Scheme, held_out_min: f64, in_sample_min: f64, ud_min: f64) {
 
 #[test]
 fn latn_2021() {
-    check(Scheme::Latn2021, 99.6, 99.95, 99.3);
+    check(Scheme::Latn2021, 99.8, 99.95, 99.45);
 }
 
 #[test]
 fn latn_2018() {
-    check(Scheme::Latn2018, 99.6, 99.95, 99.25);
+    check(Scheme::Latn2018, 99.8, 99.95, 99.4);
 }
 
 #[test]
 fn latn_2017() {
-    check(Scheme::Latn2017, 99.5, 99.9, 99.05);
+    check(Scheme::Latn2017, 99.7, 99.9, 99.25);
 }
 
 #[test]
 fn wiki_latn() {
     check(Scheme::WikiLatn, 99.99, 99.99, 99.95);
+}
+
+/// Loanwords that neither corpus has come back through the Russian words
+/// (`tables/lexicon/russian-loans.tsv`), whole or as stems; the Latin is written by hand from the
+/// 2021 table (ц → s, ь dropped), the Cyrillic is the standard Kazakh spelling.
+#[cfg(feature = "russian-loans")]
+#[test]
+fn russian_loanwords_the_corpora_lack() {
+    let back = Transliterator::new(Scheme::Latn2021, Scheme::Cyrl).unwrap();
+    let pairs = [
+        ("gostinisasyn", "гостиницасын"),
+        ("Frontaldy", "Фронтальды"),
+        ("plaskart", "плацкарт"),
+        ("Alpys", "Алпыс"),
+    ];
+    let wrong: Vec<String> = pairs
+        .iter()
+        .filter(|(latin, cyrillic)| back.convert(latin) != *cyrillic)
+        .map(|(latin, cyrillic)| format!("{latin}: {} (want {cyrillic})", back.convert(latin)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // `--no-lexicon` reads by the rules alone.
+    let rules = Transliterator::builder(Scheme::Latn2021, Scheme::Cyrl)
+        .lexicon(false)
+        .build()
+        .unwrap();
+    assert_eq!(rules.convert("gostinisasyn"), "гостинисасын");
 }
