@@ -335,6 +335,11 @@ fn filters(scheme: Scheme, lexicon: Option<Lexicon>) -> Option<&'static (WordFil
 fn fold_into(scheme: Scheme, word: &str, key: &mut String) {
     let turkic = matches!(scheme, Scheme::Latn2021 | Scheme::WikiLatn);
     key.clear();
+    if word.is_ascii() && !(turkic && word.as_bytes().contains(&b'I')) {
+        key.push_str(word);
+        key.make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         key.push(match c {
             'İ' => 'i',

@@ -415,21 +415,23 @@ impl LongerKeys {
 /// lacks, and since FNV-1a is computed byte by byte, one pass over a word tests all its prefixes
 /// (the stems it may have).
 pub(crate) struct WordFilter {
-    bits: Box<[u64; WordFilter::WORDS]>,
+    bits: Box<[u64]>,
+    /// The number of bits, less one (a power of two, less one).
+    mask: usize,
 }
 
 impl WordFilter {
-    /// 64-bit words of the set (2^16 bits).
-    const WORDS: usize = 1024;
-
-    /// The filter of `words`.
-    pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordFilter {
-        let mut bits = Box::new([0u64; WordFilter::WORDS]);
+    /// The filter of `words`, with about eight bits per word (at least 2^16): a word the set
+    /// lacks passes one time in eight or fewer.
+    pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str> + Clone) -> WordFilter {
+        let len = (words.clone().into_iter().count() * 8).next_power_of_two().max(1 << 16);
+        let mut bits = vec![0u64; len / 64].into_boxed_slice();
+        let mask = len - 1;
         for w in words {
-            let h = table::word_hash(w.as_bytes()) as usize % (WordFilter::WORDS * 64);
+            let h = table::word_hash(w.as_bytes()) as usize & mask;
             bits[h / 64] |= 1 << (h % 64);
         }
-        WordFilter { bits }
+        WordFilter { bits, mask }
     }
 
     /// Whether `word` may be in the set.
@@ -441,7 +443,7 @@ impl WordFilter {
     /// Whether a word whose [`table::word_hash`] is `hash` may be in the set.
     #[inline]
     pub(crate) fn may_hold_hash(&self, hash: u64) -> bool {
-        let h = hash as usize % (WordFilter::WORDS * 64);
+        let h = hash as usize & self.mask;
         self.bits[h / 64] & (1 << (h % 64)) != 0
     }
 }
