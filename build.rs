@@ -203,17 +203,14 @@ fn write_word_table<'a>(out: &mut String, name: &str, doc: &str, records: impl I
     .unwrap();
 }
 
-/// The Russian loanwords read back from Latin (`tables/lexicon/russian-loans.tsv`): the words,
-/// one per line, and for each a bit set of the schemes it is read in (bit 0 latn-2021, 1
-/// latn-2018, 2 latn-2017). Empty without the `russian-loans` feature.
+/// The Russian loanwords read back from Latin (`tables/lexicon/russian-loans.tsv`), checked and
+/// written as one text. Empty without the `russian-loans` feature.
 fn write_russian_loans(dir: &Path, out: &mut String) {
     let file = "lexicon/russian-loans.tsv";
     let text = read(dir, file);
     let rows = table::records(&text, &table::RUSSIAN_LOANS_HEADER).unwrap_or_else(|e| fail(file, e));
-    let mut seen = BTreeSet::new();
-    let mut words = String::new();
-    let mut schemes = Vec::new();
     let on = env::var_os("CARGO_FEATURE_RUSSIAN_LOANS").is_some();
+    let mut seen = BTreeSet::new();
     for (line, f) in &rows {
         let word = f[0];
         let letters = word
@@ -225,24 +222,22 @@ fn write_russian_loans(dir: &Path, out: &mut String) {
                 format!("line {line}: {word:?} must be lower-case Russian letters, once"),
             );
         }
-        let mut mask = 0u8;
-        for id in f[1].split(' ') {
-            mask |= match id {
-                "latn-2021" => 1,
-                "latn-2018" => 2,
-                "latn-2017" => 4,
-                _ => fail(file, format!("line {line}: unknown scheme {id:?}")),
-            };
-        }
-        if on {
-            words.push_str(word);
-            words.push('\n');
-            schemes.push(mask);
+        if f[1..].iter().all(|k| k.is_empty()) {
+            fail(file, format!("line {line}: {word:?} has no key"));
         }
     }
+    for (column, scheme) in table::RUSSIAN_LOANS_HEADER.iter().enumerate().skip(1) {
+        let mut keys = BTreeSet::new();
+        for (line, f) in &rows {
+            if !f[column].is_empty() && !keys.insert(f[column]) {
+                fail(file, format!("line {line}: duplicate {scheme} key {:?}", f[column]));
+            }
+        }
+    }
+    let records: String = rows.iter().filter(|_| on).map(|(_, f)| f.join("\t") + "\n").collect();
     writeln!(
         out,
-        "/// Russian loanwords read back from Latin, one per line (`tables/{file}`).\npub(crate) static RUSSIAN_LOAN_WORDS: &str = {words:?};\n/// The schemes of each of [`RUSSIAN_LOAN_WORDS`]: bit 0 latn-2021, 1 latn-2018, 2 latn-2017.\npub(crate) static RUSSIAN_LOAN_SCHEMES: &[u8] = &{schemes:?};\n"
+        "/// Russian loanwords and their keys in latn-2021, latn-2018 and latn-2017, tab-separated, a line each (`tables/{file}`).\npub(crate) static RUSSIAN_LOANS: &str = {records:?};\n"
     )
     .unwrap();
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
-use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOAN_SCHEMES, RUSSIAN_LOAN_WORDS};
+use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scheme::Scheme;
 use crate::table::{word_hash_step, WORD_HASH_START};
 
@@ -358,29 +358,25 @@ const LOAN_STEM: usize = 6;
 /// The Russian loanwords of one scheme (`tables/lexicon/russian-loans.tsv`) by Latin key, with
 /// a filter of the keys. They are read after the lexicon, which has the Kazakh word forms.
 struct Loans {
-    words: HashMap<String, &'static str>,
+    words: HashMap<&'static str, &'static str, BuildFnv>,
     filter: WordFilter,
 }
 
 impl Loans {
-    /// The loanwords of `scheme` (bit `bit` of `RUSSIAN_LOAN_SCHEMES`), keyed by their Latin
-    /// spelling as the forward conversion writes it.
-    fn new(scheme: Scheme, bit: u8) -> Loans {
-        let words: Vec<&'static str> = RUSSIAN_LOAN_WORDS.lines().collect();
-        let latin = match crate::Transliterator::new(Scheme::Cyrl, scheme) {
-            Ok(forward) => forward.convert(RUSSIAN_LOAN_WORDS).into_owned(),
-            Err(_) => String::new(),
-        };
-        let mut map = HashMap::new();
-        let mut key = String::new();
-        for ((word, lat), schemes) in words.iter().zip(latin.lines()).zip(RUSSIAN_LOAN_SCHEMES) {
-            if schemes & (1 << bit) != 0 {
-                fold_into(scheme, lat, &mut key);
-                map.insert(key.clone(), *word);
+    /// The loanwords of the scheme of column `column` of the table (1: latn-2021, 2: latn-2018,
+    /// 3: latn-2017).
+    fn new(column: usize) -> Loans {
+        let mut words = HashMap::with_hasher(BuildFnv);
+        for line in RUSSIAN_LOANS.lines() {
+            let mut fields = line.split('\t');
+            if let (Some(word), Some(key)) = (fields.next(), fields.nth(column - 1)) {
+                if !key.is_empty() {
+                    words.insert(key, word);
+                }
             }
         }
-        let filter = WordFilter::new(map.keys().map(String::as_str));
-        Loans { words: map, filter }
+        let filter = WordFilter::new(words.keys().copied());
+        Loans { words, filter }
     }
 
     /// The Russian word of a Latin key.
@@ -392,20 +388,43 @@ impl Loans {
     }
 }
 
+/// FNV-1a ([`crate::table::word_hash`]) for the loanword map: its keys are short.
+#[derive(Clone, Copy, Default)]
+struct BuildFnv;
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(WORD_HASH_START)
+    }
+}
+
+/// The state of an FNV-1a hash.
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, &b| word_hash_step(h, b));
+    }
+}
+
 /// The Russian loanwords of `scheme`, built on first use; `None` for a scheme without them or
 /// without the `russian-loans` feature.
 fn loans(scheme: Scheme) -> Option<&'static Loans> {
     static LOANS: [OnceLock<Loans>; 3] = [const { OnceLock::new() }; 3];
-    let bit = match scheme {
-        Scheme::Latn2021 => 0,
-        Scheme::Latn2018 => 1,
-        Scheme::Latn2017 => 2,
+    let column = match scheme {
+        Scheme::Latn2021 => 1,
+        Scheme::Latn2018 => 2,
+        Scheme::Latn2017 => 3,
         _ => return None,
     };
-    if RUSSIAN_LOAN_SCHEMES.is_empty() {
+    if RUSSIAN_LOANS.is_empty() {
         return None;
     }
-    Some(LOANS[usize::from(bit)].get_or_init(|| Loans::new(scheme, bit)))
+    Some(LOANS[column - 1].get_or_init(|| Loans::new(column)))
 }
 
 /// The filter of `tables/foreign.tsv`, built on first use.

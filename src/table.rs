@@ -248,7 +248,7 @@ pub const KEYBOARD_HEADER: [&str; 3] = ["kazakh", "typed", "note"];
 pub const KEYBOARD_WORDS_HEADER: [&str; 4] = ["typed", "kazakh", "count", "sure"];
 
 /// The header of `lexicon/russian-loans.tsv`.
-pub const RUSSIAN_LOANS_HEADER: [&str; 2] = ["cyrillic", "schemes"];
+pub const RUSSIAN_LOANS_HEADER: [&str; 4] = ["cyrillic", "latn-2021", "latn-2018", "latn-2017"];
 
 /// The header of `lexicon/keyboard-suffixes.tsv`.
 pub const KEYBOARD_SUFFIXES_HEADER: [&str; 6] = ["harmony", "after", "typed", "kazakh", "count", "share"];
