@@ -106,6 +106,9 @@ impl Reverse {
         lookup: impl Fn(&str) -> Option<Cow<'a, str>>,
     ) -> Option<String> {
         let n = key.chars().count();
+        if n <= min_stem {
+            return None;
+        }
         let shortest = min_stem.max(n.saturating_sub(MAX_SUFFIX));
         let mut cuts = [0usize; MAX_SUFFIX];
         let mut count = 0;
@@ -153,7 +156,8 @@ impl Reverse {
         // Then a Russian loanword, whole (with the lexicon only: `--no-lexicon` reads by the
         // rules alone); then a lexicon stem; then a Russian stem.
         let loans = self.lexicon.and_then(|_| loans(self.scheme));
-        if let Some(found) = loans.and_then(|l| keys.clone().find_map(|k| l.get(k))) {
+        let long = |k: &&str| k.len() >= LOAN_STEM && k.chars().count() >= LOAN_STEM;
+        if let Some(found) = loans.and_then(|l| keys.clone().filter(long).find_map(|k| l.get(k))) {
             return Some(found.to_string());
         }
         if let Some(found) = keys.clone().find_map(|k| self.stem_and_suffix(k)) {
@@ -366,14 +370,24 @@ impl Loans {
     /// The loanwords of the scheme of column `column` of the table (1: latn-2021, 2: latn-2018,
     /// 3: latn-2017).
     fn new(column: usize) -> Loans {
-        let mut words = HashMap::with_hasher(BuildFnv);
-        for line in RUSSIAN_LOANS.lines() {
-            let mut fields = line.split('\t');
+        // About 35 bytes a line.
+        let mut words = HashMap::with_capacity_and_hasher(RUSSIAN_LOANS.len() / 35, BuildFnv);
+        // Split by bytes (a tab and a line feed are never inside a letter): searchers cost
+        // more than the whole table on lines this short.
+        let text = RUSSIAN_LOANS;
+        let mut at = 0;
+        for line in text.as_bytes().split(|&b| b == b'\n') {
+            let mut fields = line.split(|&b| b == b'\t').scan(at, |start, field| {
+                let range = *start..*start + field.len();
+                *start = range.end + 1;
+                Some(range)
+            });
             if let (Some(word), Some(key)) = (fields.next(), fields.nth(column - 1)) {
                 if !key.is_empty() {
-                    words.insert(key, word);
+                    words.insert(&text[key], &text[word]);
                 }
             }
+            at += line.len() + 1;
         }
         let filter = WordFilter::new(words.keys().copied());
         Loans { words, filter }
