@@ -10,6 +10,8 @@
 //! can read is. Hyphen-joined words are read part by part.
 
 use crate::rules::{WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
+use std::borrow::Cow;
+
 use crate::spelling::is_back;
 
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
@@ -251,39 +253,60 @@ fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Op
 /// only where sure (`sure_only`), the stem must be a sure entry and the ending written one way
 /// [`SURE_SHARE`] of the time. Failing a stem, the ending alone is read ([`ending_only`]).
 fn derive(lower: &str, sure_only: bool) -> Option<String> {
+    // Known stems first; failing those, stems read the same way (`белгиле` + `нбеген`).
+    let best = best_reading(lower, sure_only, false).or_else(|| best_reading(lower, sure_only, true));
+    match best {
+        Some((form, _)) => Some(form),
+        None if !sure_only => ending_only(lower),
+        None => None,
+    }
+}
+
+/// The most often seen reading of `lower` as a stem and an ending, with its score: the stems
+/// are lexicon words, or with `derived` readings of a lexicon word and an ending themselves.
+fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, u64)> {
     let mut key = String::new();
     // Each reading with its score; cuts that give the same reading add up.
     let mut readings: Vec<(String, u64)> = Vec::new();
     let cuts: Vec<usize> = lower.char_indices().map(|(i, _)| i).skip(3).collect();
     for &cut in cuts.iter().rev() {
         let (stem, ending) = lower.split_at(cut);
-        let Some((form, stem_count, sure)) = word(stem) else {
-            continue;
+        let (stem_form, stem_count) = if derived {
+            // A stem read as a stem and an ending is trusted only when it has seven letters or
+            // more and the ending after it two or more (`брако` + `ньерлер` is no reading).
+            if ending.chars().count() < 2 {
+                continue;
+            }
+            match best_reading(stem, sure_only, false).filter(|_| stem.chars().count() >= SURE_STEM + 2) {
+                Some(found) => (Cow::Owned(found.0), found.1),
+                None => continue,
+            }
+        } else {
+            let Some((form, count, sure)) = word(stem) else {
+                continue;
+            };
+            if sure_only && (sure == 0 || stem.chars().count() < SURE_STEM) {
+                continue;
+            }
+            (
+                Cow::Borrowed(if form.is_empty() { stem } else { form }),
+                u64::from(count),
+            )
         };
-        if sure_only && (sure == 0 || stem.chars().count() < SURE_STEM) {
-            continue;
-        }
-        let stem_form = if form.is_empty() { stem } else { form };
-        key.clear();
-        let harmony = if is_back(stem_form).unwrap_or(true) { 'b' } else { 'f' };
+        let harmony = if is_back(&stem_form).unwrap_or(true) { 'b' } else { 'f' };
         if let Some(e) = ending_after(&mut key, harmony, stem, ending) {
             if sure_only && e.share < SURE_SHARE {
                 continue;
             }
-            let score = u64::from(stem_count) * e.uses();
+            let score = stem_count.saturating_mul(e.uses());
             let reading = format!("{stem_form}{}", e.written);
             match readings.iter_mut().find(|(r, _)| *r == reading) {
-                Some((_, total)) => *total += score,
+                Some((_, total)) => *total = total.saturating_add(score),
                 None => readings.push((reading, score)),
             }
         }
     }
-    let best = readings.into_iter().max_by_key(|&(_, score)| score);
-    match best {
-        Some((form, _)) => Some(form),
-        None if !sure_only => ending_only(lower),
-        None => None,
-    }
+    readings.into_iter().max_by_key(|&(_, score)| score)
 }
 
 /// The share (percent) of its uses an ending must be written one way to be written so without
@@ -347,6 +370,12 @@ mod tests {
             Some("құқықтары")
         );
         assert_eq!(repair("көл", Mode::All, look("көл")), None);
+    }
+
+    #[test]
+    fn a_stem_may_itself_be_a_word_and_an_ending() {
+        assert_eq!(best_reading("белгиленбеген", false, false), None);
+        assert_eq!(derive("белгиленбеген", false).as_deref(), Some("белгіленбеген"));
     }
 
     #[test]
