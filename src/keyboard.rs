@@ -257,8 +257,7 @@ fn derive(lower: &str, sure_only: bool) -> Option<String> {
     let best = best_reading(lower, sure_only, false).or_else(|| best_reading(lower, sure_only, true));
     match best {
         Some((form, _)) => Some(form),
-        None if !sure_only => ending_only(lower),
-        None => None,
+        None => ending_only(lower, if sure_only { SURE_ENDING } else { 3 }),
     }
 }
 
@@ -317,6 +316,10 @@ const SURE_SHARE: u32 = 90;
 /// entries are often the start of other words (`тан` for `таң`, in `таныту`).
 const SURE_STEM: usize = 5;
 
+/// The fewest letters of an ending read without a stem in a sentence repaired only where sure
+/// (shorter ones turn loans such as `динамикасы` into `динамиқасы`).
+const SURE_ENDING: usize = 5;
+
 /// How often an ending must have been seen to be written after a stem the lexicon lacks.
 const ENDING_ONLY_MIN: u32 = 30;
 
@@ -324,11 +327,11 @@ const ENDING_ONLY_MIN: u32 = 30;
 /// its longest ending of three letters or more that was seen at least [`ENDING_ONLY_MIN`] times and is written one way
 /// [`SURE_SHARE`] of the time, written so (`трассаларының`); the stem stays as typed. The
 /// harmony is the ending's own: of the two readings the one seen more often.
-fn ending_only(lower: &str) -> Option<String> {
+fn ending_only(lower: &str, shortest: usize) -> Option<String> {
     let mut key = String::new();
     for (cut, _) in lower.char_indices().skip(SURE_STEM) {
         let ending = &lower[cut..];
-        if ending.chars().count() < 3 {
+        if ending.chars().count() < shortest {
             break;
         }
         let best = ['b', 'f']
@@ -380,8 +383,8 @@ mod tests {
 
     #[test]
     fn an_unknown_stem_keeps_its_letters_and_gets_its_ending() {
-        assert_eq!(ending_only("трассаларынын").as_deref(), Some("трассаларының"));
+        assert_eq!(ending_only("трассаларынын", 3).as_deref(), Some("трассаларының"));
         // -тын is -тың only about half the time: left as typed.
-        assert_eq!(ending_only("трассатын"), None);
+        assert_eq!(ending_only("трассатын", 3), None);
     }
 }
