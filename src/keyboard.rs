@@ -297,7 +297,7 @@ fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, 
             if sure_only && e.share < SURE_SHARE {
                 continue;
             }
-            let score = stem_count.saturating_mul(e.uses());
+            let score = stem_count.saturating_mul(e.uses().min(ENDING_USES_CAP));
             let reading = format!("{stem_form}{}", e.written);
             match readings.iter_mut().find(|(r, _)| *r == reading) {
                 Some((_, total)) => *total = total.saturating_add(score),
@@ -315,6 +315,11 @@ const SURE_SHARE: u32 = 90;
 /// The fewest letters of a stem read in a sentence repaired only where sure: shorter sure
 /// entries are often the start of other words (`тан` for `таң`, in `таныту`).
 const SURE_STEM: usize = 5;
+
+/// The most uses of an ending that count in a reading's score: a one-letter ending seen tens of
+/// thousands of times (`-н`) must not outweigh a better stem (`жарыс` + `тың`, not `жарысты` +
+/// `н`).
+const ENDING_USES_CAP: u64 = 1000;
 
 /// The fewest letters of an ending read without a stem in a sentence repaired only where sure
 /// (shorter ones turn loans such as `динамикасы` into `динамиқасы`).
