@@ -379,7 +379,9 @@ pub(crate) fn is_protected(token: &str) -> bool {
         let end = rest
             .find(|c: char| !(c.is_alphabetic() || is_combining_mark(c)))
             .unwrap_or(rest.len());
-        return handle(rest) || repair_word(&rest[..end]).is_some_and(|w| handle(&w));
+        // Both in NFC: `һX\u{308}` is `һẌ`, whose Ẍ has no Cyrillic look-alike.
+        let first: String = rest[..end].nfc().collect();
+        return handle(rest) || repair_word(&first).is_some_and(|w| handle(&w));
     }
     if let Some((local, domain)) = t.split_once('@') {
         // Combining marks are looked through, so that `e\u{301}@…` is an address like `é@…`.
