@@ -10,7 +10,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use std::borrow::Cow;
 
-use crate::engine::{is_alpha as is_letter, is_cyrillic, is_latin, is_long, is_protected, repair_word, MAX_TOKEN};
+use crate::engine::{is_alpha as is_letter, is_cyrillic, is_latin, is_long, is_protected, repair_mixed, MAX_TOKEN};
 use crate::keyboard::{self, Evidence, Mode};
 use crate::normalize::Repair;
 use crate::rules::{
@@ -192,10 +192,10 @@ impl WordRepairs {
 /// A word as the engine leaves it: in NFC, and a mixed-script word with letters of its own in
 /// one script written in that script.
 fn engine_form(word: &str) -> Cow<'_, str> {
-    let nfc = nfc(word);
-    match repair_word(&nfc) {
-        Some(fixed) => Cow::Owned(fixed),
-        None => nfc,
+    // As the engine cuts words: a hyphen ends one (`хIH-А` is `хIH` and `А`).
+    match nfc(word) {
+        Cow::Borrowed(w) => repair_mixed(w),
+        Cow::Owned(w) => Cow::Owned(repair_mixed(&w).into_owned()),
     }
 }
 
