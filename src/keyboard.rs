@@ -9,28 +9,19 @@
 //! long sure stem; in one typed without any Kazakh letter every word the lexicon or its endings
 //! can read is. Hyphen-joined words are read part by part.
 
-use crate::rules::{WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
 use std::borrow::Cow;
 
+use crate::rules::{split_on, WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
 use crate::spelling::is_back;
 
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
 /// it was seen, and how sure it is (0, 1 or 2: see `tables/lexicon/keyboard.py`).
 fn word(typed: &str) -> Option<(&'static str, u32, u8)> {
-    let mut fields = tab_fields(KEYBOARD_WORDS.get(typed)?);
+    let mut fields = split_on(KEYBOARD_WORDS.get(typed)?, b'\t');
     let form = fields.next()?;
     let count = fields.next()?.parse().ok()?;
     let sure = fields.next()?.parse().ok()?;
     Some((form, count, sure))
-}
-
-/// The tab-separated fields of a short lexicon value.
-fn tab_fields(value: &'static str) -> impl Iterator<Item = &'static str> {
-    value.as_bytes().split(|&b| b == b'\t').map(move |field| {
-        // A field of `value` found by its bytes: the same range as a `&str`.
-        let start = field.as_ptr() as usize - value.as_ptr() as usize;
-        &value[start..start + field.len()]
-    })
 }
 
 /// An ending of the keyboard lexicon, keyed by harmony and typed form.
@@ -54,7 +45,7 @@ impl Ending {
 /// Looks up an ending of the keyboard lexicon (`key`: harmony `b`/`f`, the stem's last letter
 /// or `*` for any, and the ending, as typed).
 fn written_ending(key: &str) -> Option<Ending> {
-    let mut fields = tab_fields(KEYBOARD_SUFFIXES.get(key)?);
+    let mut fields = split_on(KEYBOARD_SUFFIXES.get(key)?, b'\t');
     Some(Ending {
         written: fields.next()?,
         count: fields.next()?.parse().ok()?,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
-use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
+use crate::rules::{split_on, RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scheme::Scheme;
 use crate::table::{word_hash_step, WORD_HASH_START};
 
@@ -372,22 +372,13 @@ impl Loans {
     fn new(column: usize) -> Loans {
         // About 35 bytes a line.
         let mut words = HashMap::with_capacity_and_hasher(RUSSIAN_LOANS.len() / 35, BuildFnv);
-        // Split by bytes (a tab and a line feed are never inside a letter): searchers cost
-        // more than the whole table on lines this short.
-        let text = RUSSIAN_LOANS;
-        let mut at = 0;
-        for line in text.as_bytes().split(|&b| b == b'\n') {
-            let mut fields = line.split(|&b| b == b'\t').scan(at, |start, field| {
-                let range = *start..*start + field.len();
-                *start = range.end + 1;
-                Some(range)
-            });
+        for line in split_on(RUSSIAN_LOANS, b'\n') {
+            let mut fields = split_on(line, b'\t');
             if let (Some(word), Some(key)) = (fields.next(), fields.nth(column - 1)) {
                 if !key.is_empty() {
-                    words.insert(&text[key], &text[word]);
+                    words.insert(key, word);
                 }
             }
-            at += line.len() + 1;
         }
         let filter = WordFilter::new(words.keys().copied());
         Loans { words, filter }
