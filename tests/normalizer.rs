@@ -309,6 +309,15 @@ fn shown_misses() -> usize {
         .unwrap_or(30)
 }
 
+/// The first misses of a list, as many as [`shown_misses`] says, joined.
+fn first_misses(list: &[&String]) -> String {
+    list.iter()
+        .take(shown_misses())
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn percent(a: usize, b: usize) -> f64 {
     100.0 * a as f64 / b.max(1) as f64
 }
@@ -354,24 +363,8 @@ fn injected_errors_are_repaired() {
             injection.name, r.spoiled, r.clean
         );
         let (clean, spoiled): (Vec<&String>, Vec<&String>) = r.misses.iter().partition(|m| m.starts_with("(clean)"));
-        eprintln!(
-            "    misses: {}",
-            spoiled
-                .iter()
-                .take(shown_misses())
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        eprintln!(
-            "    clean words changed: {}",
-            clean
-                .iter()
-                .take(shown_misses())
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        eprintln!("    misses: {}", first_misses(&spoiled));
+        eprintln!("    clean words changed: {}", first_misses(&clean));
         if repaired < injection.goals.0 || kept < injection.goals.1 {
             failures.push(format!(
                 "{}: {repaired:.2} % repaired, {kept:.3} % kept",
