@@ -22,6 +22,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use crate::normalize::{Change, Repair};
 use crate::rules::{is_rules_tag, Rule, RuleSet, When, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
 use crate::table::{DENSE_LEN, DENSE_PASS};
+use crate::wide::WideTables;
 
 /// Longest token, in characters other than combining marks, that gets protection and repair.
 pub(crate) const MAX_TOKEN: usize = 1024;
@@ -48,6 +49,28 @@ static ASCII_CLASS: [u8; 128] = {
     }
     t
 };
+
+/// The wide steps' tables of a dense array: they take the ASCII bytes the fast loop takes, and
+/// the other characters that [`Engine::run`] copies without looking at their token.
+pub(crate) fn wide_tables(dense: &[u64; DENSE_LEN]) -> WideTables {
+    WideTables::new(dense, |c| {
+        if c.is_ascii() {
+            let class = ASCII_CLASS[c as usize];
+            return (class != WORDY, class == SPACE);
+        }
+        let space = is_break(c) && is_nfc_char(c);
+        (
+            space || !(is_alpha(c) || is_combining_mark(c) || !is_nfc_char(c)),
+            space,
+        )
+    })
+}
+
+/// The wide steps' tables of [`PASS_DENSE`].
+fn pass_wide() -> &'static WideTables {
+    static WIDE: std::sync::OnceLock<WideTables> = std::sync::OnceLock::new();
+    WIDE.get_or_init(|| wide_tables(&PASS_DENSE))
+}
 
 /// What the engine does besides applying rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,7 +370,7 @@ pub(crate) fn is_cyrillic(c: char) -> bool {
 pub(crate) fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic()
         || (matches!(c as u32, 0x00C0..=0x02AF | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF)
-            && c.is_alphabetic()
+            && is_alpha(c)
             && c != '×'
             && c != '÷')
 }
@@ -377,7 +400,7 @@ pub(crate) fn is_protected(token: &str) -> bool {
         // Its first word as the engine repairs it: `@һd` with a Cyrillic һ is the handle `@hd`
         // (so that normalizing does not turn a converted word into a kept handle).
         let end = rest
-            .find(|c: char| !(c.is_alphabetic() || is_combining_mark(c)))
+            .find(|c: char| !(is_alpha(c) || is_combining_mark(c)))
             .unwrap_or(rest.len());
         // Both in NFC: `һX\u{308}` is `һẌ`, whose Ẍ has no Cyrillic look-alike.
         let first: String = rest[..end].nfc().collect();
@@ -399,18 +422,18 @@ pub(crate) fn is_protected(token: &str) -> bool {
 /// Latin by its letters that have no look-alike in the other script (then by its letter count);
 /// the look-alikes from the other script are replaced. Words of one script are untouched.
 pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
+    if !may_have_latin(token) {
+        return Cow::Borrowed(token);
+    }
     let mut out: Option<String> = None;
     let mut word_start = None;
     let mut iter = token.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
-        let in_word = c.is_alphabetic() || is_combining_mark(c);
+        let in_word = is_alpha(c) || is_combining_mark(c);
         if in_word && word_start.is_none() {
             word_start = Some(i);
         }
-        let ends = !in_word
-            || iter
-                .peek()
-                .is_none_or(|&(_, n)| !(n.is_alphabetic() || is_combining_mark(n)));
+        let ends = !in_word || iter.peek().is_none_or(|&(_, n)| !(is_alpha(n) || is_combining_mark(n)));
         if let (true, Some(start)) = (ends && in_word, word_start) {
             let end = i + c.len_utf8();
             let word = &token[start..end];
@@ -434,13 +457,17 @@ pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `text` may hold a Latin letter: every one is ASCII, in U+00C0..U+02AF (lead bytes
+/// C3..CA) or three bytes long.
+#[inline]
+fn may_have_latin(text: &str) -> bool {
+    text.bytes()
+        .any(|b| b.is_ascii_alphabetic() || (0xC3..=0xCA).contains(&b) || b >= 0xE0)
+}
+
 /// The repaired form of one word, or `None` if it needs no repair.
 pub(crate) fn repair_word(word: &str) -> Option<String> {
-    // Every Latin letter is ASCII, in U+00C0..U+02AF (lead bytes C3..CA) or three bytes long.
-    let may_have_latin = word
-        .bytes()
-        .any(|b| b.is_ascii_alphabetic() || (0xC3..=0xCA).contains(&b) || b >= 0xE0);
-    let mixed = may_have_latin && word.chars().any(is_cyrillic) && word.chars().any(is_latin);
+    let mixed = may_have_latin(word) && word.chars().any(is_cyrillic) && word.chars().any(is_latin);
     if !mixed {
         return None;
     }
@@ -510,6 +537,9 @@ struct FastStop {
     tok: (usize, usize),
 }
 
+/// Input bytes a wide step must take for the next one to be tried at once.
+const WIDE_MIN: usize = 16;
+
 /// Dense slots of the Cyrillic combining marks U+0483..U+0489 (UTF-8 `D2 83`..`D2 89`).
 const PASS_MARK_SLOTS: std::ops::RangeInclusive<usize> = 0x83..=0x89;
 
@@ -522,14 +552,36 @@ const PASS_MARK_SLOTS: std::ops::RangeInclusive<usize> = 0x83..=0x89;
 fn fast_run(
     b: &[u8],
     mut i: usize,
-    dense: &[u64; DENSE_LEN],
+    (dense, wide): (&[u64; DENSE_LEN], &WideTables),
     out: &mut [u8],
     mut o: usize,
     mut tok: (usize, usize),
 ) -> FastStop {
     let end = b.len();
     let mut converted = false;
+    // Where wide steps are next tried: after one that took little, the scalar loop goes on for
+    // a while.
+    let mut wide_from = i;
     while o + 64 <= out.len() {
+        if i >= wide_from {
+            match wide.run(b, i, out, o) {
+                Some(run) => {
+                    if let Some((read, written)) = run.after_space {
+                        tok = (i + read, o + written);
+                    }
+                    converted |= run.converted;
+                    if run.read < WIDE_MIN {
+                        wide_from = i + run.read + WIDE_MIN;
+                    }
+                    i += run.read;
+                    o += run.written;
+                }
+                None => wide_from = usize::MAX,
+            }
+            if o + 64 > out.len() {
+                break;
+            }
+        }
         while i + 8 <= end && o + 32 <= out.len() {
             let w = get8(b, i);
             if w & 0x00FC_00FC_00FC_00FC != 0x00D0_00D0_00D0_00D0 {
@@ -613,6 +665,14 @@ impl Engine<'_> {
     #[inline]
     fn dense(&self) -> &[u64; DENSE_LEN] {
         self.rules.map_or(&PASS_DENSE, |r| r.dense())
+    }
+
+    #[inline]
+    fn wide(&self) -> &WideTables {
+        match self.rules {
+            Some(r) => r.wide(),
+            None => pass_wide(),
+        }
     }
 
     /// The output and byte length of the longest key matching at `i`, if a rule applies.
@@ -811,6 +871,7 @@ impl Engine<'_> {
         let b = text.as_bytes();
         let n = b.len();
         let dense = self.dense();
+        let wide = self.wide();
         let mut i = 0;
         let mut changed = false;
         let mut tok = 0; // start of the current token
@@ -822,7 +883,7 @@ impl Engine<'_> {
             // punctuation, until anything else.
             loop {
                 sink.ensure(64);
-                let stop = fast_run(b, i, dense, &mut sink.buf, sink.len, (tok, tok_out));
+                let stop = fast_run(b, i, (dense, wide), &mut sink.buf, sink.len, (tok, tok_out));
                 changed |= stop.converted;
                 if stop.tok.0 != tok {
                     (tok, tok_out) = stop.tok;
@@ -903,7 +964,7 @@ impl Engine<'_> {
                     tok_changed = changed;
                     continue;
                 }
-                if !(c.is_alphabetic() || is_combining_mark(c) || !is_nfc_char(c)) {
+                if !(is_alpha(c) || is_combining_mark(c) || !is_nfc_char(c)) {
                     sink.push_bytes(&b[i..i + len]);
                     i += len;
                     continue;

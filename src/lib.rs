@@ -78,6 +78,7 @@ mod stream;
 #[allow(dead_code)]
 mod table;
 mod translit;
+mod wide;
 
 pub use detect::detect;
 pub use normalize::{normalize, Change, Repair};

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::engine::wide_tables;
 use crate::table::{self, Row, DENSE_LEN, DENSE_RULES};
+use crate::wide::WideTables;
 
 /// Tag of a dense entry whose rules live in the user overlay.
 pub(crate) const DENSE_OVERLAY: u8 = 0x81;
@@ -175,6 +177,8 @@ pub(crate) struct RuleSet {
     /// is its only rule, has no condition and writes something, and no longer key starts with
     /// the character (0: otherwise), so the common letter needs no rule matching at all.
     plain: Option<Arc<[u32; SMALL_LEN]>>,
+    /// The dense array unpacked for the fast loop's wide steps.
+    wide: Arc<WideTables>,
 }
 
 /// Characters covered by [`RuleSet::longer`]: Basic Latin to Latin Extended-B, and the
@@ -224,6 +228,7 @@ impl RuleSet {
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
             expansion: expansion_of(base.dense),
+            wide: Arc::new(wide_tables(base.dense)),
             plain,
             longer,
             small,
@@ -306,6 +311,7 @@ impl RuleSet {
             max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
             overlay: Some(Arc::new(Overlay { rules, index })),
             expansion: expansion_of(&dense),
+            wide: Arc::new(wide_tables(&dense)),
             dense: Cow::Owned(dense),
             longer: None,
             small: None,
@@ -317,6 +323,12 @@ impl RuleSet {
     #[inline]
     pub(crate) fn dense(&self) -> &[u64; DENSE_LEN] {
         &self.dense
+    }
+
+    /// The dense array unpacked for the fast loop's wide steps.
+    #[inline]
+    pub(crate) fn wide(&self) -> &WideTables {
+        &self.wide
     }
 
     /// The rules of a dense entry tagged [`DENSE_RULES`] or [`DENSE_OVERLAY`].

@@ -406,7 +406,7 @@ impl<'t, 'o> Sequential<'t, 'o> {
             self.staged.extend_from_slice(piece);
             self.pos += piece.len() as u64;
             bytes = rest;
-            if self.pos % CHUNK as u64 == 0 {
+            if self.pos.is_multiple_of(CHUNK as u64) {
                 self.writer.write_all(&self.staged)?;
                 self.staged.clear();
             }
