@@ -52,8 +52,10 @@ static ASCII_CLASS: [u8; 128] = {
 
 /// The wide steps' tables of a dense array: they take the ASCII bytes the fast loop takes, and
 /// the other characters that [`Engine::run`] copies without looking at their token.
-pub(crate) fn wide_tables(dense: &[u64; DENSE_LEN]) -> WideTables {
-    WideTables::new(dense, |c| {
+/// `caps(slot)` is the output of a letter with rules that the steps take (see
+/// [`WideTables::new`]).
+pub(crate) fn wide_tables(dense: &[u64; DENSE_LEN], caps: impl Fn(usize) -> Option<[u8; 2]>) -> WideTables {
+    let other = |c: char| {
         if c.is_ascii() {
             let class = ASCII_CLASS[c as usize];
             return (class != WORDY, class == SPACE);
@@ -63,13 +65,14 @@ pub(crate) fn wide_tables(dense: &[u64; DENSE_LEN]) -> WideTables {
             space || !(is_alpha(c) || is_combining_mark(c) || !is_nfc_char(c)),
             space,
         )
-    })
+    };
+    WideTables::new(dense, other, caps)
 }
 
 /// The wide steps' tables of [`PASS_DENSE`].
 fn pass_wide() -> &'static WideTables {
     static WIDE: std::sync::OnceLock<WideTables> = std::sync::OnceLock::new();
-    WIDE.get_or_init(|| wide_tables(&PASS_DENSE))
+    WIDE.get_or_init(|| wide_tables(&PASS_DENSE, |_| None))
 }
 
 /// What the engine does besides applying rules.
@@ -339,7 +342,7 @@ pub(crate) fn applies(when: &When, before: Option<char>, after: Option<char>) ->
 /// apply right after a CR: the letter is kept, so that a lone CR never joins a following LF into
 /// one CRLF line ending (`"\rЬ\n"` in latn-2021).
 #[inline]
-fn pick(rules: &[Rule], before: Option<char>, after: Option<char>) -> Option<&str> {
+pub(crate) fn pick(rules: &[Rule], before: Option<char>, after: Option<char>) -> Option<&str> {
     let to = rules.iter().find(|r| applies(&r.when, before, after)).map(|r| &*r.to)?;
     (!to.is_empty() || before != Some('\r')).then_some(to)
 }

@@ -228,7 +228,15 @@ impl RuleSet {
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
             expansion: expansion_of(base.dense),
-            wide: Arc::new(wide_tables(base.dense)),
+            wide: Arc::new(wide_tables(base.dense, |slot| {
+                let entry = base.dense[slot];
+                let (start, len) = table::unpack_range(entry);
+                let one_letter_keys = base.max_key_chars == 1 && entry as u8 == DENSE_RULES;
+                one_letter_keys
+                    .then(|| base.rules.get(start..start + len))
+                    .flatten()
+                    .and_then(caps_output)
+            })),
             plain,
             longer,
             small,
@@ -306,12 +314,26 @@ impl RuleSet {
             let (start, len) = index.get(&*ch.encode_utf8(&mut buf)).copied().unwrap_or((0, 0));
             dense[slot] = (table::pack_range(start, len) & !0xFF) | u64::from(DENSE_OVERLAY);
         }
+        let wide = Arc::new(wide_tables(&dense, |slot| {
+            let entry = dense[slot];
+            let (start, len) = table::unpack_range(entry);
+            let list: &[Rule] = match entry as u8 {
+                DENSE_RULES => base.rules,
+                DENSE_OVERLAY => &rules,
+                _ => return None,
+            };
+            let one_letter_keys = base.max_key_chars.max(compiled.max_key_chars) == 1;
+            one_letter_keys
+                .then(|| list.get(start..start + len))
+                .flatten()
+                .and_then(caps_output)
+        }));
         RuleSet {
             base,
             max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
             overlay: Some(Arc::new(Overlay { rules, index })),
             expansion: expansion_of(&dense),
-            wide: Arc::new(wide_tables(&dense)),
+            wide,
             dense: Cow::Owned(dense),
             longer: None,
             small: None,
@@ -467,6 +489,26 @@ impl WordFilter {
     pub(crate) fn may_hold_hash(&self, hash: u64) -> bool {
         let h = hash as usize & self.mask;
         self.bits[h / 64] & (1 << (h % 64)) != 0
+    }
+}
+
+/// The output of a letter whose rules are a `caps` rule and a rule without conditions, both of
+/// two bytes that differ only in the case of the second, an ASCII letter (`ZH`, `Zh`): the
+/// rule without conditions' output. The fast loop's wide steps take such letters.
+pub(crate) fn caps_output(rules: &[Rule]) -> Option<[u8; 2]> {
+    let [caps, other] = rules else {
+        return None;
+    };
+    let plain = |w: &When| w.after.is_empty() && w.before.is_empty();
+    let conditions = caps.when.flags == 1 && plain(&caps.when) && other.when.flags == 0 && plain(&other.when);
+    let (upper, lower) = (caps.to.as_bytes(), other.to.as_bytes());
+    match (upper, lower) {
+        (&[u0, u1], &[l0, l1])
+            if conditions && u0 == l0 && l1.is_ascii_lowercase() && u1 == l1.to_ascii_uppercase() =>
+        {
+            Some([l0, l1])
+        }
+        _ => None,
     }
 }
 

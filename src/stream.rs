@@ -208,22 +208,33 @@ impl<'t, W: Write> Writer<'t, W> {
     /// Moves the complete UTF-8 of `undecoded` to `pending`, repairing or reporting invalid
     /// bytes. An unfinished sequence at the end stays, unless this is the `last` call.
     fn decode(&mut self, last: bool) -> io::Result<()> {
+        let undecoded = std::mem::take(&mut self.undecoded);
+        let (from, result) = self.decode_slice(&undecoded, last);
+        self.undecoded = undecoded;
+        self.undecoded.drain(..from);
+        result
+    }
+
+    /// Moves the complete UTF-8 of `input` to `pending` as [`Writer::decode`] does, and tells
+    /// how many bytes of `input` it took.
+    fn decode_slice(&mut self, input: &[u8], last: bool) -> (usize, io::Result<()>) {
         let mut from = 0;
         let result = loop {
-            let rest = &self.undecoded[from..];
+            let rest = &input[from..];
             let (valid, error) = match simdutf8::compat::from_utf8(rest) {
                 Ok(_) => (rest.len(), None),
                 Err(e) => (e.valid_up_to(), Some(e.error_len())),
             };
             // The check above guarantees this succeeds; a second SIMD pass costs little.
-            let text = simdutf8::basic::from_utf8(&rest[..valid])
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))?;
+            let Ok(text) = simdutf8::basic::from_utf8(&rest[..valid]) else {
+                break Err(io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"));
+            };
             self.pending.push_str(text);
             from += valid;
             let bad = match error {
                 None => break Ok(()),
                 Some(Some(n)) => n,
-                Some(None) if last => self.undecoded.len() - from,
+                Some(None) if last => input.len() - from,
                 Some(None) => break Ok(()),
             };
             if !self.lossy {
@@ -236,14 +247,18 @@ impl<'t, W: Write> Writer<'t, W> {
             self.pending.push('\u{FFFD}');
             from += bad;
         };
-        self.undecoded.drain(..from);
-        result
+        (from, result)
     }
 
     /// Decodes what was written and converts the held-back text up to where it may be cut (all
     /// of it when this is the `last` call).
     fn process(&mut self, last: bool) -> io::Result<()> {
         self.decode(last)?;
+        self.convert_pending(last)
+    }
+
+    /// Converts the held-back text up to where it may be cut (all of it when `last`).
+    fn convert_pending(&mut self, last: bool) -> io::Result<()> {
         let (cut, long) = if last {
             (self.pending.len(), false)
         } else {
@@ -379,8 +394,16 @@ fn starts_stable(text: &str, p: usize) -> bool {
 
 impl<W: Write> Write for Writer<'_, W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.undecoded.extend_from_slice(data);
-        self.process(false)?;
+        if self.undecoded.is_empty() {
+            // Decoded straight from `data`; only an unfinished sequence at its end is kept.
+            let (from, result) = self.decode_slice(data, false);
+            self.undecoded.extend_from_slice(&data[from..]);
+            result?;
+            self.convert_pending(false)?;
+        } else {
+            self.undecoded.extend_from_slice(data);
+            self.process(false)?;
+        }
         Ok(data.len())
     }
 

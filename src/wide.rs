@@ -19,6 +19,13 @@ const FIRST: u8 = 2;
 const SECOND: u8 = 4;
 /// The letter is converted (not copied).
 const CONVERTS: u8 = 8;
+/// The slot's character is a letter.
+const ALPHA: u8 = 16;
+/// The slot's character is an upper-case letter.
+const UPPER: u8 = 32;
+/// The letter has two outputs: the one in the tables, and in upper case text (by the `caps`
+/// condition) the same with its second byte, an ASCII letter, in upper case (`Zh`, `ZH`).
+const CAPS: u8 = 64;
 /// An ASCII byte a step takes.
 const TAKEN: u8 = 1;
 /// An ASCII byte that ends a token (whitespace).
@@ -31,7 +38,8 @@ pub(crate) struct WideTables {
     first: [u8; DENSE_LEN],
     /// Per dense slot: what the continuation byte becomes.
     second: [u8; DENSE_LEN],
-    /// Per dense slot: [`LETTER`], [`FIRST`], [`SECOND`], [`CONVERTS`].
+    /// Per dense slot: [`LETTER`], [`FIRST`], [`SECOND`], [`CONVERTS`], [`ALPHA`], [`UPPER`],
+    /// [`CAPS`].
     info: [u8; DENSE_LEN],
     /// Per ASCII byte: [`TAKEN`], [`SPACE`].
     ascii: [u8; 128],
@@ -59,7 +67,12 @@ impl WideTables {
     /// The tables of `dense`; `other(c)` tells whether a character other than a Cyrillic
     /// letter is copied as it is, and whether it ends a token. Only ASCII, U+0080..U+00BF and
     /// U+2000..U+203F are asked about; combining marks U+0483..U+0489 are never taken.
-    pub(crate) fn new(dense: &[u64; DENSE_LEN], other: impl Fn(char) -> (bool, bool)) -> WideTables {
+    /// `caps(slot)` gives the output of a letter with rules that are taken as [`CAPS`] letters.
+    pub(crate) fn new(
+        dense: &[u64; DENSE_LEN],
+        other: impl Fn(char) -> (bool, bool),
+        caps: impl Fn(usize) -> Option<[u8; 2]>,
+    ) -> WideTables {
         let mut t = WideTables {
             first: [0; DENSE_LEN],
             second: [0; DENSE_LEN],
@@ -81,6 +94,14 @@ impl WideTables {
                 t.first[slot] = lead;
                 t.second[slot] = trail;
                 t.info[slot] = LETTER | FIRST | SECOND;
+            } else if let Some([first, second]) = caps(slot) {
+                t.first[slot] = first;
+                t.second[slot] = second;
+                t.info[slot] = CAPS | CONVERTS | FIRST | SECOND;
+            }
+            let c = char::from_u32(0x400 + slot as u32).unwrap_or('\0');
+            if c.is_alphabetic() {
+                t.info[slot] |= ALPHA | if c.is_uppercase() { UPPER } else { 0 };
             }
         }
         let class = |c: u32| {
@@ -98,7 +119,7 @@ impl WideTables {
     }
 
     /// Runs steps over `b[i..]` into `out[o..]` while the input has a whole step left and the
-    /// output room for one (64 bytes each), until a step stops short. `None` when the processor
+    /// output room for one (64 bytes each), until a step takes nothing. `None` when the processor
     /// cannot run them.
     #[inline]
     pub(crate) fn run(&self, b: &[u8], i: usize, out: &mut [u8], o: usize) -> Option<Run> {
@@ -123,7 +144,7 @@ impl WideTables {
 mod avx512 {
     use std::arch::x86_64::*;
 
-    use super::{Run, WideTables, CONVERTS, FIRST, LETTER, SECOND, SPACE, TAKEN};
+    use super::{Run, WideTables, ALPHA, CAPS, CONVERTS, FIRST, LETTER, SECOND, SPACE, TAKEN, UPPER};
 
     /// The four 64-byte quarters of a 256-byte table.
     #[inline]
@@ -214,8 +235,6 @@ mod avx512 {
                 _mm512_and_si512(v, _mm512_set1_epi8(0x3F)),
             );
             let flags = lookup(&info, slot);
-            // Letters, marked at their continuation byte.
-            let letters = trail & (lead << 1) & has(flags, LETTER);
             // Other characters copied as they are, marked at their last byte.
             let is = |byte: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(byte as i8));
             let class2 = _mm512_permutexvar_epi8(v, latin1);
@@ -224,6 +243,18 @@ mod avx512 {
             let triples = trail & (is(0x80) << 1) & (is(0xE2) << 2) & has(class3, TAKEN);
             spaces |= (pairs & has(class2, SPACE)) | (triples & has(class3, SPACE));
             let copied = taken_ascii | pairs | (pairs >> 1) | triples | (triples >> 1) | (triples >> 2);
+            // Characters of the Cyrillic block, marked at their continuation byte.
+            let cyrillic = trail & (lead << 1);
+            // A letter of two outputs is taken where the window shows what the `caps`
+            // condition looks at: the next character if it is a letter, else the one before.
+            let next_letter = (cyrillic & has(flags, ALPHA)) >> 2;
+            let next_upper = (cyrillic & has(flags, UPPER)) >> 2;
+            let next_other = (taken_ascii | (pairs >> 1) | (triples >> 2)) >> 1;
+            let before_upper = (cyrillic & has(flags, UPPER)) << 2;
+            let upper = (next_letter & next_upper) | (!next_letter & next_other & before_upper);
+            let known = next_letter | (next_other & !0b11);
+            let two = cyrillic & has(flags, CAPS) & known;
+            let letters = (cyrillic & has(flags, LETTER)) | two;
             let taken = copied | letters | (letters >> 1);
             let n = (!taken).trailing_zeros();
             let prefix = below(n);
@@ -232,6 +263,11 @@ mod avx512 {
             let firsts = _mm512_permutexvar_epi8(next, lookup(&first, slot));
             let bytes = _mm512_mask_blend_epi8(letters >> 1, v, firsts);
             let bytes = _mm512_mask_blend_epi8(letters, bytes, lookup(&second, slot));
+            let bytes = _mm512_mask_blend_epi8(
+                two & upper,
+                bytes,
+                _mm512_and_si512(bytes, _mm512_set1_epi8(0xDFu8 as i8)),
+            );
             let packed = _mm512_maskz_compress_epi8(keep, bytes);
             // SAFETY: `o + 64 <= out.len()`, checked above.
             unsafe { _mm512_storeu_si512(out.as_mut_ptr().add(o).cast(), packed) };
@@ -244,7 +280,9 @@ mod avx512 {
             run.converted |= letters & has(flags, CONVERTS) != 0;
             i += n as usize;
             o += keep.count_ones() as usize;
-            if n < 64 {
+            // A step that stopped short stopped at a character it does not take, or at one cut
+            // by its end: the next one starts there.
+            if n == 0 {
                 break;
             }
         }
@@ -261,67 +299,85 @@ mod tests {
     use unicode_normalization::UnicodeNormalization;
 
     use super::*;
-    use crate::engine::wide_tables;
+    use crate::engine::{pick, wide_tables};
+    use crate::rules::{caps_output, is_rules_tag, RuleSet};
     use crate::scheme::Scheme;
 
+    /// The character other than a Cyrillic letter at `b[i..end]` that the steps copy, with
+    /// whether it is whitespace: ASCII other than letters and `@`, and the characters of
+    /// Latin-1 (U+0080..U+00BF) and General Punctuation (U+2000..U+203F) that NFC keeps and that
+    /// are neither letters nor combining marks.
+    fn copied(b: &[u8], i: usize, end: usize) -> Option<(char, bool)> {
+        let ch = std::str::from_utf8(&b[i..end.min(i + 3)])
+            .or_else(|_| std::str::from_utf8(&b[i..end.min(i + 2)]))
+            .or_else(|_| std::str::from_utf8(&b[i..i + 1]))
+            .ok()?
+            .chars()
+            .next()?;
+        let nfc = ch.to_string().nfc().eq(std::iter::once(ch));
+        let range = matches!(ch as u32, 0..=0x7F | 0x80..=0xBF | 0x2000..=0x203F);
+        let taken = range && nfc && !ch.is_alphabetic() && !is_combining_mark(ch) && ch != '@';
+        taken.then_some((ch, ch.is_whitespace()))
+    }
+
+    /// The two-byte Cyrillic-block character at `b[i..end]`, if whole.
+    fn cyrillic(b: &[u8], i: usize, end: usize) -> Option<char> {
+        let pair = b.get(i..(i + 2).min(end)).filter(|p| p.len() == 2)?;
+        let ch = std::str::from_utf8(pair).ok()?.chars().next()?;
+        (0x400..0x500).contains(&(ch as u32)).then_some(ch)
+    }
+
     /// What the wide steps must do, one character at a time: take what they take, write what
-    /// the dense entry says, stop at the first byte they do not take, and only run while a
-    /// whole step of input and output is left.
-    fn expected(dense: &[u64; DENSE_LEN], b: &[u8], room: usize) -> (Vec<u8>, Run) {
+    /// the table says (for a letter with `caps` rules, what the rules pick, when the step shows
+    /// the characters they look at), stop at the first byte they do not take, and only run
+    /// while a whole step of input and output is left.
+    fn expected(rules: Option<&RuleSet>, dense: &[u64; DENSE_LEN], b: &[u8], room: usize) -> (Vec<u8>, Run) {
         let (mut out, mut run) = (Vec::new(), Run::default());
         let mut step_start = 0;
         let mut i = 0;
         while step_start + 64 <= b.len() && out.len() + 64 <= room {
-            let step_end = step_start + 64;
-            while i < step_end {
-                let c = b[i];
-                if c < 0x80 {
-                    if c.is_ascii_alphabetic() || c == b'@' {
-                        break;
-                    }
-                    out.push(c);
-                    i += 1;
-                    if c.is_ascii_whitespace() || c == 0x0B {
-                        run.after_space = Some((i, out.len()));
-                    }
-                    continue;
-                }
-                // Whitespace and symbols of Latin-1 and General Punctuation that NFC keeps are
-                // copied; whitespace ends a token.
-                let other = std::str::from_utf8(&b[i..step_end.min(i + 3)])
-                    .or_else(|_| std::str::from_utf8(&b[i..step_end.min(i + 2)]))
-                    .ok()
-                    .and_then(|s| s.chars().next())
-                    .filter(|&ch| matches!(ch as u32, 0x80..=0xBF | 0x2000..=0x203F));
-                if let Some(ch) = other {
-                    let nfc = ch.to_string().nfc().eq(std::iter::once(ch));
-                    if !nfc || ch.is_alphabetic() || is_combining_mark(ch) {
-                        break;
-                    }
+            let end = step_start + 64;
+            while i < end {
+                if let Some((ch, space)) = copied(b, i, end) {
                     out.extend_from_slice(ch.to_string().as_bytes());
                     i += ch.len_utf8();
-                    if ch.is_whitespace() {
+                    if space {
                         run.after_space = Some((i, out.len()));
                     }
                     continue;
                 }
-                if !(0xD0..=0xD3).contains(&c) || i + 1 >= step_end || b[i + 1] & 0xC0 != 0x80 {
-                    break;
-                }
-                let slot = (usize::from(c & 3) << 6) | usize::from(b[i + 1] & 0x3F);
+                let Some(ch) = cyrillic(b, i, end) else { break };
+                let slot = ch as usize - 0x400;
                 let entry = dense[slot];
                 let tag = entry as u8;
                 if tag <= 2 {
                     out.extend_from_slice(&entry.to_le_bytes()[1..=usize::from(tag)]);
                     run.converted = true;
-                } else if tag == DENSE_PASS && !(c == 0xD2 && (0x83..=0x89).contains(&b[i + 1])) {
+                } else if tag == DENSE_PASS && !(0x483..=0x489).contains(&(ch as u32)) {
                     out.extend_from_slice(&b[i..i + 2]);
+                } else if let Some(list) = rules.filter(|_| is_rules_tag(tag)).map(|r| r.dense_rules(entry)) {
+                    if caps_output(list).is_none() {
+                        break;
+                    }
+                    let after_letter = cyrillic(b, i + 2, end).filter(|c| c.is_alphabetic());
+                    let after_other = copied(b, i + 2, end).map(|(c, _)| c);
+                    let before = std::str::from_utf8(&b[..i]).ok().and_then(|t| t.chars().next_back());
+                    let after = match (after_letter, after_other) {
+                        (Some(c), _) => c,
+                        (None, Some(c)) if i > step_start => c,
+                        _ => break,
+                    };
+                    let Some(to) = pick(list, before, Some(after)) else {
+                        break;
+                    };
+                    out.extend_from_slice(to.as_bytes());
+                    run.converted = true;
                 } else {
                     break;
                 }
                 i += 2;
             }
-            if i < step_end {
+            if i == step_start {
                 break;
             }
             step_start = i;
@@ -336,9 +392,10 @@ mod tests {
     fn text() -> impl Strategy<Value = String> {
         let piece = prop_oneof![
             8 => "[а-яәғқңөұүһіёА-ЯӘҒҚҢӨҰҮҺІЁ]{1,12}",
+            4 => "[ЖШХЯҒЦЧЮЩ][а-яА-Я]{0,3}",
             3 => "[ .,;:!?0-9\\-\n\t\r]{1,3}",
             1 => "[a-zA-Z@]{1,3}",
-            2 => "[«»—–“”…\u{a0}\u{ad}\u{2000}-\u{203f}\u{80}-\u{bf}ѣѢҗ\u{483}-\u{489}ӘЁ€😀№]",
+            2 => "[«»—–“”…\u{a0}\u{ad}\u{2000}-\u{203f}\u{80}-\u{bf}ѣѢҗ\u{482}-\u{489}ӘЁ€😀№]",
         ];
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }
@@ -346,14 +403,19 @@ mod tests {
     proptest! {
         #[test]
         fn steps_do_what_the_scalar_loop_does(text in text(), room in 64usize..200) {
-            let schemes = Scheme::all().filter_map(Scheme::table).map(|t| *t.dense);
-            for dense in schemes.chain([[u64::from(DENSE_PASS); DENSE_LEN]]) {
-                let tables = wide_tables(&dense);
+            let sets: Vec<RuleSet> = Scheme::all().filter_map(Scheme::table).map(RuleSet::new).collect();
+            let pass = [u64::from(DENSE_PASS); DENSE_LEN];
+            let pass_tables = wide_tables(&pass, |_| None);
+            let cases = sets
+                .iter()
+                .map(|r| (Some(r), r.dense(), r.wide()))
+                .chain([(None, &pass, &pass_tables)]);
+            for (rules, dense, tables) in cases {
                 let mut out = vec![0u8; room];
                 let Some(run) = tables.run(text.as_bytes(), 0, &mut out, 0) else {
                     return Ok(());
                 };
-                let (want, want_run) = expected(&dense, text.as_bytes(), room);
+                let (want, want_run) = expected(rules, dense, text.as_bytes(), room);
                 prop_assert_eq!(&out[..run.written], &want[..]);
                 prop_assert_eq!(
                     (run.read, run.written, run.converted, run.after_space),
