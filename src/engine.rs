@@ -540,8 +540,42 @@ struct FastStop {
     tok: (usize, usize),
 }
 
-/// Input bytes a wide step must take for the next one to be tried at once.
+/// When the fast loop tries wide steps: a run of them that takes less than [`WIDE_MIN`] bytes
+/// (a table or a text with many letters the steps leave, as latn-2017's `aʼ` or wiki-latn's
+/// `e`/`ye`) doubles the stretch the portable loop then goes alone, and a run that takes a
+/// whole step brings it back to the least.
+#[derive(Clone, Copy, Debug)]
+struct WideState {
+    /// Input offset from which wide steps are tried again.
+    from: usize,
+    /// Bytes left to the portable loop after the next short run.
+    skip: usize,
+}
+
+/// Input bytes a run of wide steps must take for the next one to be tried at once.
 const WIDE_MIN: usize = 16;
+
+/// Least and most bytes left to the portable loop after a short run of wide steps.
+const WIDE_SKIP: std::ops::RangeInclusive<usize> = 16..=4096;
+
+impl WideState {
+    fn new() -> WideState {
+        WideState {
+            from: 0,
+            skip: *WIDE_SKIP.start(),
+        }
+    }
+
+    /// Records a run of wide steps at `i` that took `read` bytes.
+    fn ran(&mut self, i: usize, read: usize) {
+        if read < WIDE_MIN {
+            self.from = i + read + self.skip;
+            self.skip = (self.skip * 2).min(*WIDE_SKIP.end());
+        } else if read >= 64 {
+            self.skip = *WIDE_SKIP.start();
+        }
+    }
+}
 
 /// Dense slots of the Cyrillic combining marks U+0483..U+0489 (UTF-8 `D2 83`..`D2 89`).
 const PASS_MARK_SLOTS: std::ops::RangeInclusive<usize> = 0x83..=0x89;
@@ -559,27 +593,23 @@ fn fast_run(
     out: &mut [u8],
     mut o: usize,
     mut tok: (usize, usize),
+    state: &mut WideState,
 ) -> FastStop {
     let end = b.len();
     let mut converted = false;
-    // Where wide steps are next tried: after one that took little, the scalar loop goes on for
-    // a while.
-    let mut wide_from = i;
     while o + 64 <= out.len() {
-        if i >= wide_from {
+        if i >= state.from {
             match wide.run(b, i, out, o) {
                 Some(run) => {
                     if let Some((read, written)) = run.after_space {
                         tok = (i + read, o + written);
                     }
                     converted |= run.converted;
-                    if run.read < WIDE_MIN {
-                        wide_from = i + run.read + WIDE_MIN;
-                    }
+                    state.ran(i, run.read);
                     i += run.read;
                     o += run.written;
                 }
-                None => wide_from = usize::MAX,
+                None => state.from = usize::MAX,
             }
             if o + 64 > out.len() {
                 break;
@@ -875,6 +905,7 @@ impl Engine<'_> {
         let n = b.len();
         let dense = self.dense();
         let wide = self.wide();
+        let mut state = WideState::new();
         let mut i = 0;
         let mut changed = false;
         let mut tok = 0; // start of the current token
@@ -886,7 +917,7 @@ impl Engine<'_> {
             // punctuation, until anything else.
             loop {
                 sink.ensure(64);
-                let stop = fast_run(b, i, (dense, wide), &mut sink.buf, sink.len, (tok, tok_out));
+                let stop = fast_run(b, i, (dense, wide), &mut sink.buf, sink.len, (tok, tok_out), &mut state);
                 changed |= stop.converted;
                 if stop.tok.0 != tok {
                     (tok, tok_out) = stop.tok;

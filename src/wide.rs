@@ -11,6 +11,9 @@
 
 use crate::table::{DENSE_LEN, DENSE_PASS};
 
+/// Whether this build has the wide steps (else the tables are left empty, and their code out).
+const BUILT: bool = cfg!(all(target_arch = "x86_64", feature = "simd"));
+
 /// The slot's letter is taken by a step.
 const LETTER: u8 = 1;
 /// The letter writes its first output byte.
@@ -81,6 +84,9 @@ impl WideTables {
             latin1: [0; 64],
             punctuation: [0; 64],
         };
+        if !BUILT {
+            return t;
+        }
         for (slot, &entry) in dense.iter().enumerate() {
             let tag = entry as u8;
             let lead = 0xD0 | (slot >> 6) as u8;
@@ -123,7 +129,7 @@ impl WideTables {
     /// cannot run them.
     #[inline]
     pub(crate) fn run(&self, b: &[u8], i: usize, out: &mut [u8], o: usize) -> Option<Run> {
-        #[cfg(all(target_arch = "x86_64", feature = "std"))]
+        #[cfg(all(target_arch = "x86_64", feature = "simd"))]
         {
             if std::arch::is_x86_feature_detected!("avx512vbmi2")
                 && std::arch::is_x86_feature_detected!("avx512vbmi")
@@ -139,7 +145,7 @@ impl WideTables {
     }
 }
 
-#[cfg(all(target_arch = "x86_64", feature = "std"))]
+#[cfg(all(target_arch = "x86_64", feature = "simd"))]
 #[allow(unsafe_code)]
 mod avx512 {
     use std::arch::x86_64::*;

@@ -38,18 +38,23 @@ const input = corpus.repeat(Math.max(1, Math.ceil((mb * 1e6) / Buffer.byteLength
 const bytes = Buffer.byteLength(input);
 console.log(`node ${process.version}, input ${(bytes / 1e6).toFixed(1)} MB (kaznerd-test.tsv text, repeated), median of ${runs}`);
 // The native library on the same input, in process (examples/throughput.rs), built unless
-// NO_NATIVE=1 or cargo is missing.
-const native = (() => {
+// NO_NATIVE=1 or cargo is missing: as a crate depends on it by default (with the AVX-512 steps
+// where the processor has them), and portable (without the `simd` feature: the loop the
+// WebAssembly build runs).
+const nativeBuild = (dir, features) => {
   if (process.env.NO_NATIVE === '1') return null;
-  const built = spawnSync('cargo', ['build', '--release', '--example', 'throughput'], { cwd: rootDir, stdio: 'inherit' });
+  const args = ['build', '--release', '--example', 'throughput', '--target-dir', join(rootDir, 'target', dir), ...features];
+  const built = spawnSync('cargo', args, { cwd: rootDir, stdio: 'inherit' });
   if (built.status !== 0) return null;
-  const bin = join(rootDir, 'target', 'release', 'examples', 'throughput');
+  const bin = join(rootDir, 'target', dir, 'release', 'examples', 'throughput');
   return (from, to) => {
     const run = spawnSync(bin, [from, to, String(runs)], { input, maxBuffer: 1 << 20 });
     return run.status === 0 ? Number(run.stdout.toString().trim()) : NaN;
   };
-})();
-if (native) console.log('  (native: the Rust library in process on the same input, examples/throughput.rs)');
+};
+const native = nativeBuild('.', []);
+const portable = nativeBuild('portable', ['--no-default-features', '--features', 'std']);
+if (native) console.log('  (native: the Rust library in process on the same input, examples/throughput.rs; portable: without the `simd` feature)');
 for (const [label, fn, pair] of [
   ['convert cyrl → latn-2021', () => jazu.convert(input, 'cyrl', 'latn-2021'), ['cyrl', 'latn-2021']],
   ['convert auto → bgn-pcgn', () => jazu.convert(input, 'auto', 'bgn-pcgn'), ['auto', 'bgn-pcgn']],
@@ -64,10 +69,12 @@ for (const [label, fn, pair] of [
     times.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
   const node = bytes / 1e6 / median(times);
-  const versus = native && pair ? (() => {
-    const rate = native(...pair);
-    return `, native ${rate.toFixed(1)} MB/s, Node/native ${(node / rate).toFixed(2)}`;
-  })() : '';
+  const against = (name, build) => {
+    if (!build || !pair) return '';
+    const rate = build(...pair);
+    return `, ${name} ${rate.toFixed(1)} MB/s, Node/${name} ${(node / rate).toFixed(2)}`;
+  };
+  const versus = against('native', native) + against('portable', portable);
   console.log(`  ${label.padEnd(38)} ${node.toFixed(1)} MB/s${versus}`);
 }
 
