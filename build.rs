@@ -276,8 +276,8 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
         if !keys.insert(f[0]) {
             fail(file, format!("line {line}: duplicate key {:?}", f[0]));
         }
-        if f[2].parse::<u32>().is_err() || !matches!(f[3], "0" | "1" | "2") {
-            fail(file, format!("line {line}: `count` must be a number, `sure` 0, 1 or 2"));
+        if f[2].parse::<u32>().is_err() || !matches!(f[3], "0" | "1" | "2" | "3") {
+            fail(file, format!("line {line}: `count` must be a number, `sure` 0 to 3"));
         }
     }
     // Without the `keyboard-lexicon` feature the tables are checked but left empty.

@@ -5,8 +5,9 @@
 //! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`. A sentence is repaired
 //! only when it is Kazakh: the lexicon's sure words and the words with Kazakh letters must
 //! outnumber the Russian words of `tables/russian.tsv`. In a sentence that has Kazakh letters
-//! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`), and unseen forms of a
-//! long sure stem; in one typed without any Kazakh letter every word the lexicon or its endings
+//! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`), typed forms the news
+//! never writes that were seen often (`казир` → `қазір`) once the sentence shows a sure word,
+//! and unseen forms of a long sure stem; in one typed without any Kazakh letter every word the lexicon or its endings
 //! can read is. Hyphen-joined words are read part by part.
 
 use std::borrow::Cow;
@@ -14,8 +15,16 @@ use std::borrow::Cow;
 use crate::rules::{split_on, WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
 use crate::spelling::is_back;
 
+/// The typed form of an entry is no word of the news text (`sure` column, see
+/// `tables/lexicon/keyboard.py`).
+const UNSEEN: u8 = 1;
+/// Besides, its Kazakh form has most of the uses: the word shows how its sentence was typed.
+const SURE: u8 = 2;
+/// Besides, no other Kazakh form shares the key: a word with some Kazakh letters is completed.
+const ALONE: u8 = 3;
+
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
-/// it was seen, and how sure it is (0, 1 or 2: see `tables/lexicon/keyboard.py`).
+/// it was seen, and how sure it is (0 to [`ALONE`]: see `tables/lexicon/keyboard.py`).
 fn word(typed: &str) -> Option<(&'static str, u32, u8)> {
     let mut fields = split_on(KEYBOARD_WORDS.get(typed)?, b'\t');
     let form = fields.next()?;
@@ -135,7 +144,7 @@ impl Evidence {
             self.kazakh_letters += 1;
         } else if is_russian(lower) {
             self.russian += 1;
-        } else if seen.entry.is_some_and(|e| e.2 > 0) {
+        } else if seen.entry.is_some_and(|e| e.2 >= SURE) {
             self.sure += 1;
         }
     }
@@ -168,7 +177,7 @@ pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
     }
     let form = match (seen.entry, mode) {
         (_, Mode::None) => return None,
-        (Some((form, _, sure)), _) if sure > 0 || mode == Mode::All => form.to_string(),
+        (Some((form, _, sure)), _) if sure >= UNSEEN || mode == Mode::All => form.to_string(),
         (Some(_), _) => return None,
         (None, mode) => derive(lower, mode == Mode::Sure)?,
     };
@@ -221,7 +230,7 @@ fn complete(lower: &str) -> Option<String> {
                 .zip(lower.chars())
                 .all(|(f, w)| f == w || !is_kazakh_letter(w))
     };
-    (sure == 2 && form != lower && keeps(form)).then(|| form.to_string())
+    (sure == ALONE && form != lower && keeps(form)).then(|| form.to_string())
 }
 
 /// How `ending` is written after `stem` (both as typed) of the given harmony (`b`/`f`): as
@@ -275,7 +284,7 @@ fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, 
             let Some((form, count, sure)) = word(stem) else {
                 continue;
             };
-            if sure_only && (sure == 0 || stem.chars().count() < SURE_STEM) {
+            if sure_only && (sure < SURE || stem.chars().count() < SURE_STEM) {
                 continue;
             }
             (

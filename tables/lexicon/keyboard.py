@@ -10,11 +10,14 @@ keyboard-words.tsv: for every word as typed on a Russian keyboard (each Kazakh l
 as in tables/keyboard.tsv), the Kazakh form written most often, when it was seen at least twice.
 A typed form that is itself a word of the edited news text counts as that word (five times
 each, so a news word is not taken for a typing error); in the reviews, a typed form seen as it
-is also counts for itself. `sure` is 1 when the Kazakh form has at least 80 % of the uses and the
-typed form never occurs in the news text: such words are repaired in any Kazakh sentence; the
-others only in a sentence typed without Kazakh letters at all. `sure` is 2 when, besides, no
-other Kazakh form was seen with that key: only then is a word that has some of its Kazakh letters
-completed (кұқықтары → құқықтары, but not есіне → есіңе, which is a word as well).
+is also counts for itself. `sure` is 1 when the typed form never occurs in the news text and its
+Kazakh form was seen at least ten times (as казир, 79 % қазір): such words are repaired in a sentence that shows other words typed that way
+(a sure one), and in one typed without Kazakh letters at all; 0 when it does occur (бастарын,
+a word of its own beside бастарың): only in the latter. `sure` is 2 when, besides, the Kazakh form
+has at least 80 % of the uses: such words are repaired in any Kazakh sentence, and they tell
+that the sentence was typed that way. `sure` is 3 when, besides, no other Kazakh form was seen
+with that key: only then is a word that has some of its Kazakh letters completed (кұқықтары →
+құқықтары, but not есіне → есіңе, which is a word as well).
 
 keyboard-suffixes.tsv: for every word of the sources that is a known word (seen twice) plus an
 ending of up to eight letters, the ending as typed and as written, by the vowel harmony of the
@@ -43,6 +46,7 @@ HELD_OUT = 10
 MIN_COUNT = 2
 SURE_SHARE = 0.8
 NEWS_WEIGHT = 5
+UNSEEN_MIN = 10
 MAX_ENDING = 8
 ANY_LETTER = "*"
 DECIDED = 90
@@ -126,10 +130,12 @@ def main():
         form, n = candidates.most_common(1)[0]
         if n < MIN_COUNT:
             continue
-        sure = form != t and n / sum(candidates.values()) >= SURE_SHARE and news[t] == 0
+        unseen = form != t and news[t] == 0
+        sure = unseen and n / sum(candidates.values()) >= SURE_SHARE
         # A word with some Kazakh letters is completed only from a key that one form owns.
         alone = sum(1 for f in candidates if f != t) == 1
-        entries.append((t, "" if form == t else form, n, int(sure) + int(sure and alone)))
+        level = 1 + int(sure and alone) if sure else 0
+        entries.append((t, "" if form == t else form, n, int(unseen and (sure or n >= UNSEEN_MIN)) + level))
     endings = collections.defaultdict(collections.Counter)
     for w, c in words.items():
         weight = c + news[w] * (NEWS_WEIGHT - 1)
