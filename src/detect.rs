@@ -63,6 +63,11 @@ pub(crate) fn detect_latin(text: &str) -> Option<Scheme> {
 /// or the first bytes of U+00C0..U+02BF, U+1E00..U+1EFF, U+2C40..U+2C7F or U+A700..U+A7FF. A
 /// byte scan, so that the common Cyrillic line is not decoded.
 pub(crate) fn may_have_latin(text: &[u8]) -> bool {
+    find_latin(text).is_some()
+}
+
+/// Where the first byte of [`may_have_latin`] is in `text`.
+pub(crate) fn find_latin(text: &[u8]) -> Option<usize> {
     /// 1: the byte starts a Latin letter; 2: it may, depending on the next byte.
     const FIRST: [u8; 256] = {
         let mut t = [0u8; 256];
@@ -77,15 +82,38 @@ pub(crate) fn may_have_latin(text: &[u8]) -> bool {
         }
         t
     };
-    text.iter().enumerate().any(|(i, &b)| match FIRST[b as usize] {
+    let exact = |i: usize, b: u8| match FIRST[b as usize] {
         0 => false,
         1 => true,
         _ => {
             let next = text.get(i + 1).copied().unwrap_or(0);
             matches!((b, next), (0xE1, 0xB8..=0xBB) | (0xE2, 0xB1) | (0xEA, 0x9C..=0x9F))
         }
+    };
+    // Blocks without a byte of `FIRST` are passed over in a branch-free test that the compiler
+    // vectorizes; the table decides only in a block that has one.
+    let maybe = |b: u8| {
+        u8::from((b | 0x20).wrapping_sub(b'a') < 26)
+            | u8::from(b.wrapping_sub(0xC3) < 8)
+            | u8::from(b == 0xE1)
+            | u8::from(b == 0xE2)
+            | u8::from(b == 0xEA)
+    };
+    text.chunks(BLOCK).enumerate().find_map(|(k, block)| {
+        if block.iter().fold(0, |any, &b| any | maybe(b)) == 0 {
+            return None;
+        }
+        let at = k * BLOCK;
+        block
+            .iter()
+            .enumerate()
+            .position(|(j, &b)| exact(at + j, b))
+            .map(|j| at + j)
     })
 }
+
+/// Bytes per block of [`may_have_latin`]'s first test.
+const BLOCK: usize = 32;
 
 /// The guess of [`detect`], and whether marker letters back it.
 fn detect_with_evidence(text: &str) -> Option<(Scheme, bool)> {
@@ -129,6 +157,19 @@ mod tests {
     use crate::engine::is_latin;
 
     /// The byte scan finds every character the letter test counts as Latin.
+    #[test]
+    fn find_latin_finds_the_first_latin_byte_across_blocks() {
+        for pad in 0..70 {
+            let cyrillic = "ы".repeat(pad / 2) + &" ".repeat(pad % 2);
+            for latin in ["x", "ḁ", "ⱡ", "ꜳ", "é"] {
+                let text = format!("{cyrillic}—{latin}ы");
+                let at = cyrillic.len() + "—".len();
+                assert_eq!(super::find_latin(text.as_bytes()), Some(at), "{text:?}");
+            }
+            assert_eq!(super::find_latin(format!("{cyrillic}—«»").as_bytes()), None);
+        }
+    }
+
     #[test]
     fn may_have_latin_misses_no_latin_letter() {
         let mut buf = [0u8; 4];

@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+use crate::detect::may_have_latin;
 use crate::normalize::{Change, Repair};
 use crate::rules::{is_rules_tag, Rule, RuleSet, When, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN};
 use crate::table::{DENSE_LEN, DENSE_PASS};
@@ -425,7 +426,7 @@ pub(crate) fn is_protected(token: &str) -> bool {
 /// Latin by its letters that have no look-alike in the other script (then by its letter count);
 /// the look-alikes from the other script are replaced. Words of one script are untouched.
 pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
-    if !may_have_latin(token) {
+    if !may_have_latin(token.as_bytes()) {
         return Cow::Borrowed(token);
     }
     let mut out: Option<String> = None;
@@ -460,17 +461,9 @@ pub(crate) fn repair_mixed(token: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether `text` may hold a Latin letter: every one is ASCII, in U+00C0..U+02AF (lead bytes
-/// C3..CA) or three bytes long.
-#[inline]
-fn may_have_latin(text: &str) -> bool {
-    text.bytes()
-        .any(|b| b.is_ascii_alphabetic() || (0xC3..=0xCA).contains(&b) || b >= 0xE0)
-}
-
 /// The repaired form of one word, or `None` if it needs no repair.
 pub(crate) fn repair_word(word: &str) -> Option<String> {
-    let mixed = may_have_latin(word) && word.chars().any(is_cyrillic) && word.chars().any(is_latin);
+    let mixed = may_have_latin(word.as_bytes()) && word.chars().any(is_cyrillic) && word.chars().any(is_latin);
     if !mixed {
         return None;
     }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::engine::wide_tables;
 use crate::table::{self, Row, DENSE_LEN, DENSE_RULES};
@@ -177,8 +177,8 @@ pub(crate) struct RuleSet {
     /// is its only rule, has no condition and writes something, and no longer key starts with
     /// the character (0: otherwise), so the common letter needs no rule matching at all.
     plain: Option<Arc<[u32; SMALL_LEN]>>,
-    /// The dense array unpacked for the fast loop's wide steps.
-    wide: Arc<WideTables>,
+    /// The dense array unpacked for the fast loop's wide steps, made on first use.
+    wide: Arc<OnceLock<WideTables>>,
 }
 
 /// Characters covered by [`RuleSet::longer`]: Basic Latin to Latin Extended-B, and the
@@ -228,15 +228,7 @@ impl RuleSet {
             dense: Cow::Borrowed(base.dense),
             max_key_chars: base.max_key_chars,
             expansion: expansion_of(base.dense),
-            wide: Arc::new(wide_tables(base.dense, |slot| {
-                let entry = base.dense[slot];
-                let (start, len) = table::unpack_range(entry);
-                let one_letter_keys = base.max_key_chars == 1 && entry as u8 == DENSE_RULES;
-                one_letter_keys
-                    .then(|| base.rules.get(start..start + len))
-                    .flatten()
-                    .and_then(caps_output)
-            })),
+            wide: Arc::default(),
             plain,
             longer,
             small,
@@ -314,26 +306,12 @@ impl RuleSet {
             let (start, len) = index.get(&*ch.encode_utf8(&mut buf)).copied().unwrap_or((0, 0));
             dense[slot] = (table::pack_range(start, len) & !0xFF) | u64::from(DENSE_OVERLAY);
         }
-        let wide = Arc::new(wide_tables(&dense, |slot| {
-            let entry = dense[slot];
-            let (start, len) = table::unpack_range(entry);
-            let list: &[Rule] = match entry as u8 {
-                DENSE_RULES => base.rules,
-                DENSE_OVERLAY => &rules,
-                _ => return None,
-            };
-            let one_letter_keys = base.max_key_chars.max(compiled.max_key_chars) == 1;
-            one_letter_keys
-                .then(|| list.get(start..start + len))
-                .flatten()
-                .and_then(caps_output)
-        }));
         RuleSet {
             base,
             max_key_chars: base.max_key_chars.max(compiled.max_key_chars),
             overlay: Some(Arc::new(Overlay { rules, index })),
             expansion: expansion_of(&dense),
-            wide,
+            wide: Arc::default(),
             dense: Cow::Owned(dense),
             longer: None,
             small: None,
@@ -350,7 +328,15 @@ impl RuleSet {
     /// The dense array unpacked for the fast loop's wide steps.
     #[inline]
     pub(crate) fn wide(&self) -> &WideTables {
-        &self.wide
+        self.wide.get_or_init(|| {
+            // Letters with rules are taken only where every key is one letter long.
+            let one_letter_keys = self.max_key_chars == 1;
+            wide_tables(&self.dense, |slot| {
+                let entry = self.dense[slot];
+                let rules = is_rules_tag(entry as u8).then(|| self.dense_rules(entry));
+                rules.filter(|_| one_letter_keys).and_then(caps_output)
+            })
+        })
     }
 
     /// The rules of a dense entry tagged [`DENSE_RULES`] or [`DENSE_OVERLAY`].

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::detect::{detect_latin, may_have_latin};
+use crate::detect::{detect_latin, find_latin};
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
 use crate::normalize::Change;
@@ -571,24 +571,45 @@ impl Transliterator {
     /// Reads Latin back to Cyrillic, line by line: the source scheme's converter, or for `auto`
     /// the converter of the Latin alphabet each line shows (lines with no sign of one are left).
     fn reverse_into(&self, text: &str, out: &mut String) -> bool {
-        if self.from == Source::Auto && !may_have_latin(text.as_bytes()) {
-            return false;
-        }
         if let [only] = self.reverse.as_slice() {
             if self.from != Source::Auto {
                 return only.run(text, out);
             }
         }
-        let mut changed = false;
-        for line in text.split_inclusive('\n') {
+        // Only the lines with a byte that may start a Latin letter are looked at, found in one
+        // pass over the text; the others are copied only once a line before or after them
+        // changes, and not at all when none does.
+        let b = text.as_bytes();
+        let mut copied = 0;
+        let mut from = 0;
+        while let Some(hit) = find_latin(&b[from..]).map(|k| from + k) {
+            let start = b[from..hit]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(from, |p| from + p + 1);
+            let at = b[hit..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |p| hit + p + 1);
+            from = at;
+            let line = &text[start..at];
             let reverse = detect_latin(line).and_then(|s| self.reverse.iter().find(|r| r.scheme == s));
-            match reverse {
+            if let Some(r) = reverse.filter(|r| r.scheme != self.to) {
+                let mark = out.len();
+                out.push_str(&text[copied..start]);
                 // `run` leaves `out` alone when nothing changed.
-                Some(r) if r.scheme != self.to && r.run(line, out) => changed = true,
-                _ => out.push_str(line),
+                if r.run(line, out) {
+                    copied = at;
+                } else {
+                    out.truncate(mark);
+                }
             }
         }
-        changed
+        if copied == 0 {
+            return false;
+        }
+        out.push_str(&text[copied..]);
+        true
     }
 }
 
