@@ -65,6 +65,9 @@ struct Word {
     script: Script,
     /// Not part of a link, nor glued to digits or symbols.
     candidate: bool,
+    /// Only letters of the Cyrillic block U+0400..U+04FF (no combining mark) and hyphens: in
+    /// NFC, with no look-alike to repair, Cyrillic.
+    cyrillic_only: bool,
 }
 
 impl WordRepairs {
@@ -106,11 +109,20 @@ impl WordRepairs {
         }
         // Each word as the engine would leave it (NFC, look-alikes of mixed words repaired),
         // and the script that gives it.
-        let plain: Vec<Cow<str>> = words.iter().map(|w| engine_form(&text[w.start..w.end])).collect();
+        let plain: Vec<Cow<str>> = words
+            .iter()
+            .map(|w| match &text[w.start..w.end] {
+                word if w.cyrillic_only => Cow::Borrowed(word),
+                word => engine_form(word),
+            })
+            .collect();
         let scripts: Vec<Script> = words
             .iter()
             .zip(&plain)
-            .map(|(w, p)| resolved(w.script, &text[w.start..w.end], p))
+            .map(|(w, p)| match w.cyrillic_only {
+                true => Script::Cyrillic,
+                false => resolved(w.script, &text[w.start..w.end], p),
+            })
             .collect();
         let cyrillic = scripts.iter().filter(|&&s| s == Script::Cyrillic).count();
         let latin = scripts.iter().filter(|&&s| s == Script::Latin).count();
@@ -134,7 +146,8 @@ impl WordRepairs {
                 },
                 _ => Cow::Borrowed(p),
             };
-            let is_cyrillic = form.chars().any(is_cyrillic) && !form.chars().any(is_latin);
+            let is_cyrillic = (w.cyrillic_only && matches!(form, Cow::Borrowed(_)))
+                || (form.chars().any(is_cyrillic) && !form.chars().any(is_latin));
             let start = lower.len();
             let mut seen = None;
             if w.candidate && is_cyrillic {
@@ -268,17 +281,37 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
             };
             c.is_none_or(|c| punctuation(c) || (!c.is_ascii() && std::iter::once(c).nfc().all(punctuation)))
         };
+        let cyrillic_only = !protected && is_cyrillic_only(word);
         out.push(Word {
             start: base + i,
             end: base + end,
             script: if protected {
                 Script::Other
+            } else if cyrillic_only {
+                Script::Cyrillic
             } else {
                 script_nfc(word, alone(before) && alone(after))
             },
             candidate: !protected && !glued(before) && !glued(after),
+            cyrillic_only,
         });
     }
+}
+
+/// Whether `word` has only letters of U+0400..U+04FF other than U+0482..U+0489 (a sign and
+/// combining marks), and hyphens: a byte test.
+fn is_cyrillic_only(word: &str) -> bool {
+    let b = word.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'-', _) => i += 1,
+            (0xD0 | 0xD1 | 0xD3, _) => i += 2,
+            (0xD2, t) if !(0x82..=0x89).contains(&t) => i += 2,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The script of a word as NFC writes it (`Å` may be U+212B, or A and a ring).
