@@ -26,7 +26,12 @@ const ALONE: u8 = 3;
 /// An entry of the keyboard lexicon: the Kazakh form (empty: the typed word itself), how often
 /// it was seen, and how sure it is (0 to [`ALONE`]: see `tables/lexicon/keyboard.py`).
 fn word(typed: &str) -> Option<(&'static str, u32, u8)> {
-    let mut fields = split_on(KEYBOARD_WORDS.get(typed)?, b'\t');
+    word_bytes(typed.as_bytes())
+}
+
+/// Like [`word`], for the UTF-8 bytes of the typed form.
+fn word_bytes(typed: &[u8]) -> Option<(&'static str, u32, u8)> {
+    let mut fields = split_on(KEYBOARD_WORDS.get_bytes(typed)?, b'\t');
     let form = fields.next()?;
     let count = fields.next()?.parse().ok()?;
     let sure = fields.next()?.parse().ok()?;
@@ -221,8 +226,7 @@ fn complete(lower: &str) -> Option<String> {
         t.encode_utf8(&mut buf[len..]);
         len += n;
     }
-    let typed = std::str::from_utf8(&buf[..len]).ok()?;
-    let (form, _, sure) = word(typed)?;
+    let (form, _, sure) = word_bytes(&buf[..len])?;
     let keeps = |form: &str| {
         form.chars().count() == lower.chars().count()
             && form

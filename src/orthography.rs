@@ -128,7 +128,10 @@ impl WordRepairs {
         let latin = scripts.iter().filter(|&&s| s == Script::Latin).count();
         // Then words of look-alikes only take the script of their sentence.
         let mut current: Vec<Cow<str>> = Vec::with_capacity(words.len());
-        let mut lower = String::new();
+        // Lower case takes as many bytes as the words in the Cyrillic and Latin letters of
+        // Kazakh; more is allocated if needed.
+        let span = words.last().map_or(0, |w| w.end) - words.first().map_or(0, |w| w.start);
+        let mut lower = String::with_capacity(span);
         let mut ends = Vec::with_capacity(words.len());
         let mut evidence = Evidence::default();
         for ((w, p), &script) in words.iter().zip(&plain).zip(&scripts) {

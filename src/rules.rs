@@ -130,15 +130,21 @@ pub(crate) struct WordTable {
 impl WordTable {
     /// The value of `key` (the rest of its record), if the table holds it.
     pub(crate) fn get(&self, key: &str) -> Option<&'static str> {
+        self.get_bytes(key.as_bytes())
+    }
+
+    /// Like [`WordTable::get`], for a key given as UTF-8 bytes (a key that is not UTF-8 is in
+    /// no table).
+    pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<&'static str> {
         let mask = self.slots.len() - 1;
-        let mut i = crate::table::word_hash(key.as_bytes()) as usize & mask;
+        let mut i = crate::table::word_hash(key) as usize & mask;
         loop {
             let slot = self.slots[i] as usize;
             if slot == 0 {
                 return None;
             }
             let record = &self.text.as_bytes()[slot - 1..];
-            if record.starts_with(key.as_bytes()) && record.get(key.len()) == Some(&b'\t') {
+            if record.starts_with(key) && record.get(key.len()) == Some(&b'\t') {
                 let value = &self.text[slot + key.len()..];
                 // Values are short: a plain loop beats a searcher.
                 let end = value.bytes().position(|b| b == b'\n').unwrap_or(value.len());
