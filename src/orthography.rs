@@ -258,7 +258,7 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
     let is_word_char = |c: char| is_letter(c) || is_mark(c);
     let mut chars = token.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if !is_letter(c) {
+        if !is_word_char(c) {
             continue;
         }
         let mut end = i + c.len_utf8();

@@ -86,3 +86,12 @@ fn normalize_1_sentence_script_after_the_engine() {
 fn normalize_2_change_quotes_the_input() {
     replay("normalize-2.bin", true);
 }
+
+/// `normalize-10`: `@\u{2de0}\u{316}Xһ` in a sentence with a Latin word. The sentence repair cut
+/// words at their first letter, the engine at their first letter or combining mark: NFC put
+/// `\u{316}` before the combining letter `\u{2de0}`, outside the word the first time and inside
+/// it the second, so normalizing twice wrote `һ` as `h`. Words now start where the engine's do.
+#[test]
+fn normalize_10_word_starts_at_a_combining_mark() {
+    replay("normalize-10.bin", true);
+}
