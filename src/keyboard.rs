@@ -7,8 +7,8 @@
 //! outnumber the Russian words of `tables/russian.tsv`. In a sentence that has Kazakh letters
 //! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`), typed forms the news
 //! never writes that were seen often (`казир` → `қазір`) once the sentence shows a sure word,
-//! and unseen forms of a long sure stem; in one typed without any Kazakh letter every word the lexicon or its endings
-//! can read is. Hyphen-joined words are read part by part.
+//! and unseen forms of a long sure stem; in one typed without any Kazakh letter every word the
+//! lexicon or its endings can read is. Hyphen-joined words are read part by part.
 
 use std::borrow::Cow;
 
