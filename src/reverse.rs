@@ -19,7 +19,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
+use crate::memo::{self, neighbour, MemoPool, WordMemo};
 use crate::rules::{split_on, RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
+use crate::scan;
 use crate::scheme::Scheme;
 use crate::table::{word_hash_step, WORD_HASH_START};
 
@@ -38,6 +40,8 @@ pub(crate) struct Reverse {
     pub(crate) lexicon: Option<Lexicon>,
     pub(crate) exceptions: Option<std::sync::Arc<HashMap<String, String>>>,
     pub(crate) protect: bool,
+    /// Words already converted (the fields above never change once built).
+    pub(crate) memo: MemoPool,
 }
 
 /// A scheme's lexicon (Latin key → Cyrillic), and its entries that may serve as stems.
@@ -52,6 +56,23 @@ enum Kind {
     Foreign,
     Kazakh,
     Plain,
+}
+
+impl Kind {
+    /// The kind and whether the word changed, as a memo's note.
+    fn note(self, changed: bool) -> u8 {
+        self as u8 | u8::from(changed) << 2
+    }
+
+    /// The kind and whether the word changed, from a memo's note.
+    fn from_note(note: u8) -> (Kind, bool) {
+        let kind = match note & 3 {
+            0 => Kind::Foreign,
+            1 => Kind::Kazakh,
+            _ => Kind::Plain,
+        };
+        (kind, note & 4 != 0)
+    }
 }
 
 impl Reverse {
@@ -232,73 +253,114 @@ impl Reverse {
         let base = out.len();
         let mut changed = false;
         let mut scratch = Scratch::default();
-        for line in text.split_inclusive('\n') {
-            changed |= self.line(line, &mut scratch, out);
-        }
+        self.memo.with(|memo| {
+            for line in text.split_inclusive('\n') {
+                changed |= self.line(line, &mut scratch, memo, out);
+            }
+        });
         if !changed {
             out.truncate(base);
         }
         changed
     }
 
+    /// Whether `c`, beyond ASCII, goes on a word: a letter or a combining mark, or in the 2017
+    /// alphabet an apostrophe.
     fn is_word_char(&self, c: char) -> bool {
         is_alpha(c)
             || unicode_normalization::char::is_combining_mark(c)
-            || (self.scheme == Scheme::Latn2017 && matches!(c, 'ʼ' | '\'' | '’'))
+            || (self.scheme == Scheme::Latn2017 && matches!(c, 'ʼ' | '’'))
     }
 
-    /// The words of a line, into `words`: `(start, end)` byte ranges, outside protected tokens.
-    fn words(&self, line: &str, words: &mut Vec<(usize, usize)>) {
+    /// The words of a line, into `words`: `(start, end)` byte ranges of runs of letters (with
+    /// the combining marks and 2017 apostrophes that follow a letter), outside protected tokens
+    /// ([`protected_tokens`], into `protected`). The bytes that may belong to a word are marked
+    /// in one branch-free pass ([`scan::Runs`]); only runs with a character beyond ASCII are
+    /// read character by character.
+    fn words(&self, line: &str, scratch: &mut Scratch, words: &mut Vec<(usize, usize)>) {
         words.clear();
-        for (tok_start, token) in tokens(line) {
-            if self.protect && is_protected(token) {
+        let protected = &mut scratch.protected;
+        protected.clear();
+        if self.protect {
+            protected_tokens(line, protected);
+        }
+        let apostrophe = self.scheme == Scheme::Latn2017;
+        let mut skip = protected.iter().copied().peekable();
+        let mut push = |start: usize, end: usize| {
+            while skip.next_if(|&(_, e)| e <= start).is_some() {}
+            if skip.peek().is_none_or(|&(s, _)| s > start) {
+                words.push((start, end));
+            }
+        };
+        let b = line.as_bytes();
+        for (s, e) in scan::Runs::new(b, apostrophe, &mut scratch.bits) {
+            let run = &b[s..e];
+            if run.is_ascii() {
+                // Letters, and in the 2017 alphabet apostrophes, which start no word.
+                if let Some(first) = run.iter().position(u8::is_ascii_alphabetic) {
+                    push(s + first, e);
+                }
                 continue;
             }
-            let mut start = None;
-            for (i, c) in token.char_indices() {
-                let inside = self.is_word_char(c);
-                // An apostrophe only belongs to a 2017 word after a letter.
-                let inside = inside && (start.is_some() || is_alpha(c));
-                match (inside, start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(s)) => {
-                        words.push((tok_start + s, tok_start + i));
-                        start = None;
-                    }
-                    _ => {}
-                }
+            if run[0] != b'\'' && scan::all_letters(run) {
+                push(s, e);
+                continue;
             }
-            if let Some(s) = start {
-                words.push((tok_start + s, tok_start + token.len()));
+            let mut i = s;
+            while i < e {
+                let c = char_at(line, i);
+                if !is_alpha(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                let start = i;
+                i += c.len_utf8();
+                while i < e {
+                    let c = char_at(line, i);
+                    if !(c.is_ascii_alphabetic() || (apostrophe && c == '\'') || self.is_word_char(c)) {
+                        break;
+                    }
+                    i += c.len_utf8();
+                }
+                push(start, i);
             }
         }
     }
 
     /// Converts one line into `out`; a line whose foreign words outnumber its Kazakh ones is
     /// copied as it is.
-    fn line(&self, line: &str, scratch: &mut Scratch, out: &mut String) -> bool {
+    fn line(&self, line: &str, scratch: &mut Scratch, memo: &mut WordMemo, out: &mut String) -> bool {
         let base = out.len();
         let mut words = std::mem::take(&mut scratch.words);
-        self.words(line, &mut words);
+        self.words(line, scratch, &mut words);
         let (mut foreign, mut kazakh) = (0, 0);
         let mut changed = false;
         let mut last = 0;
         for &(s, e) in &words {
             out.push_str(&line[last..s]);
-            let mark = out.len();
             let word = &line[s..e];
-            match self.word(
-                word,
-                line[..s].chars().next_back(),
-                line[e..].chars().next(),
-                scratch,
-                out,
-            ) {
+            let (before, after) = (line[..s].chars().next_back(), line[e..].chars().next());
+            let context = memo::context(neighbour(before), neighbour(after));
+            let hash = memo::hash(word.as_bytes(), context);
+            let (kind, word_changed) = match memo.get(hash, word.as_bytes(), context) {
+                Some((found, note)) => {
+                    out.push_str(found);
+                    Kind::from_note(note)
+                }
+                None => {
+                    let mark = out.len();
+                    let kind = self.word(word, before, after, scratch, out);
+                    let word_changed = out[mark..] != *word;
+                    memo.insert(hash, word, context, &out[mark..], kind.note(word_changed));
+                    (kind, word_changed)
+                }
+            };
+            match kind {
                 Kind::Foreign => foreign += 1,
                 Kind::Kazakh => kazakh += 1,
                 Kind::Plain => {}
             }
-            changed |= out[mark..] != *word;
+            changed |= word_changed;
             last = e;
         }
         scratch.words = words;
@@ -319,6 +381,10 @@ struct Scratch {
     key: String,
     /// The words of the current line.
     words: Vec<(usize, usize)>,
+    /// The protected tokens of the current line.
+    protected: Vec<(usize, usize)>,
+    /// The bytes of the current line that may belong to a word ([`scan::Runs`]).
+    bits: Vec<u64>,
 }
 
 /// The filters of the words and of the stems of a scheme's lexicon (built on first use).
@@ -438,16 +504,35 @@ fn foreign_filter() -> &'static WordFilter {
     FILTER.get_or_init(|| WordFilter::new(FOREIGN.iter().copied()))
 }
 
-/// The whitespace-separated tokens of a line, with their byte offsets.
-fn tokens(line: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = 0;
-    std::iter::from_fn(move || {
-        let tail = &line[rest..];
-        let start = rest + tail.find(|c: char| !c.is_whitespace())?;
-        let len = line[start..].find(char::is_whitespace).unwrap_or(line.len() - start);
-        rest = start + len;
-        Some((start, &line[start..start + len]))
-    })
+/// The character at byte `i` of `text` (a character boundary).
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or('\u{FFFD}')
+}
+
+/// The whitespace-separated tokens of `line` that [`is_protected`] names (URLs, e-mail
+/// addresses, handles), into `out` as byte ranges in order. Only tokens that have what every
+/// protected token has (`:` of `://`, `@`, or the `.` of `www.`) are looked at.
+fn protected_tokens(line: &str, out: &mut Vec<(usize, usize)>) {
+    let b = line.as_bytes();
+    let mut from = 0;
+    while let Some(k) = b[from..].iter().position(|&x| matches!(x, b':' | b'@' | b'.')) {
+        let at = from + k;
+        if b[at] == b'.' && !(at >= 3 && b[at - 3..at].eq_ignore_ascii_case(b"www")) {
+            from = at + 1;
+            continue;
+        }
+        let start = line[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = line[at..].find(char::is_whitespace).map_or(line.len(), |k| at + k);
+        if is_protected(&line[start..end]) {
+            out.push((start, end));
+        }
+        from = end;
+    }
 }
 
 /// Gives the Cyrillic `word` (lower case) the case pattern of the Latin `source`: all capitals
@@ -466,4 +551,93 @@ fn apply_case(source: &str, word: &str) -> String {
             .unwrap_or_default();
     }
     word.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reverse(scheme: Scheme, memo: MemoPool) -> Reverse {
+        Reverse {
+            scheme,
+            rules: RuleSet::new(scheme.reverse().expect("readable")),
+            lexicon: scheme.lexicon(),
+            exceptions: None,
+            protect: true,
+            memo,
+        }
+    }
+
+    fn convert(r: &Reverse, text: &str) -> String {
+        let mut out = String::new();
+        if !r.run(text, &mut out) {
+            out.push_str(text);
+        }
+        out
+    }
+
+    /// Text of Latin words of every alphabet (both cases, apostrophes, combining marks), with
+    /// neighbours that rules look at (letters, CR) and that they do not.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "bala",
+            "Bala",
+            "BALA",
+            "ıi",
+            "İI",
+            "sh",
+            "SH",
+            "ts",
+            "ia",
+            "iu",
+            "sʼ",
+            "s'",
+            "o'",
+            "ä",
+            "ş",
+            "ğ",
+            "ñ",
+            "ū",
+            "á",
+            "ǵ",
+            "ń",
+            "ý",
+            "w",
+            "x",
+            "c",
+            "e\u{301}",
+            "\u{308}",
+            " ",
+            " ",
+            "\r",
+            "\n",
+            ",",
+            "-",
+            "«",
+            "»",
+            "2",
+            "@a",
+            "www.",
+            "http://a.b",
+            "қ",
+            "\u{a0}",
+            "’",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// The memo changes nothing: a converter that remembers words, after it has seen other
+        /// text and the same text, converts as one that converts every word afresh.
+        #[test]
+        fn the_memo_changes_nothing(first in text(), second in text(), k in 0usize..4) {
+            let scheme = [Scheme::Latn2021, Scheme::Latn2018, Scheme::Latn2017, Scheme::WikiLatn][k];
+            let fresh = reverse(scheme, MemoPool::off());
+            let memo = reverse(scheme, MemoPool::default());
+            for text in [&first, &second, &first, &second] {
+                prop_assert_eq!(convert(&memo, text), convert(&fresh, text), "{:?}", text);
+            }
+        }
+    }
 }

@@ -191,6 +191,11 @@ pub fn parse_classes(text: &str) -> Result<Vec<(String, String)>, TableError> {
         if out.iter().any(|(n, _)| n == name) {
             return Err(err(line, format!("duplicate class {name:?}")));
         }
+        // A word's conversion depends on its neighbours only through their letters (the
+        // reverse converter's word memo relies on it).
+        if let Some(c) = members.chars().find(|c| !c.is_alphabetic()) {
+            return Err(err(line, format!("class {name:?} holds {c:?}, which is not a letter")));
+        }
         out.push((name.to_string(), members.to_string()));
     }
     Ok(out)
@@ -413,5 +418,18 @@ pub fn compile(rows: &[Row]) -> Compiled {
         index,
         dense,
         max_key_chars,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_hold_letters_only() {
+        let header = "name\tmembers\tnote\n";
+        assert!(parse_classes(&format!("{header}vowel\taeAE\tvowels\n")).is_ok());
+        let err = parse_classes(&format!("{header}odd\ta-\tnot letters\n")).expect_err("'-' is no letter");
+        assert!(err.to_string().contains("'-'"), "{err}");
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::detect::{detect_latin, find_latin};
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
+use crate::memo::MemoPool;
 use crate::normalize::Change;
 use crate::orthography::{Edit, WordRepairs};
 use crate::reverse::Reverse;
@@ -359,6 +360,7 @@ impl Builder {
                 lexicon: if self.lexicon { scheme.lexicon() } else { None },
                 exceptions: exceptions.clone(),
                 protect: self.flags.protect,
+                memo: MemoPool::default(),
             })
         };
         let reverse: Vec<Reverse> = match self.from {
