@@ -3,12 +3,15 @@
 //! Converting a Latin word looks it up in the lexicon, tries its stems and reads it by the
 //! letter rules; a word of real text is seen again and again (news text of 82,000 words has
 //! 21,000 different ones), so its result is kept. What a word turns into depends on the word and
-//! the characters on each side of it, and only on whether those are letters (and which ones):
-//! the key is the word and its two neighbours reduced by [`neighbour`].
+//! on the characters on each side of it only through the rules' conditions, which ask whether a
+//! neighbour is a letter, which letter, and whether it is a carriage return. A word's neighbours
+//! are never letters (a word is a whole run of letters), so the key is the word and whether each
+//! neighbour is a carriage return ([`context`]); a word beside a letter is not kept.
 //!
-//! The memo is a hash table of fixed-size slots (open addressing, linear probing) over one
-//! buffer of bytes holding each word and its result. It holds at most [`MAX_WORDS`] words and
-//! starts again empty when full, so memory stays bounded however long the input.
+//! The memo is a hash table of slots (open addressing, linear probing) over one string holding
+//! each word and its result, so that a lookup reads the slot and one place. It holds at most
+//! [`MAX_WORDS`] words and starts again empty when full, so memory stays bounded however long
+//! the input.
 
 use std::sync::{Arc, Mutex};
 
@@ -16,48 +19,41 @@ use crate::engine::is_alpha;
 
 /// The most words a memo holds before it starts again.
 const MAX_WORDS: usize = 1 << 15;
-/// Longest word kept, in bytes.
-const MAX_WORD: usize = 64;
+/// Longest word kept, in bytes (its length is one byte of an entry's header).
+const MAX_WORD: usize = 0x7F;
+/// Longest result kept, in bytes (its length is two 7-bit bytes of an entry's header).
+const MAX_RESULT: usize = 0x3FFF;
 /// Slots of a new memo (a power of two); the table doubles while at most half full.
 const FIRST_SLOTS: usize = 1 << 10;
-/// A neighbour that plays no part in a conversion: no character, or one that is not a letter.
-const NO_NEIGHBOUR: u32 = 0x11_0000;
+/// Bytes of an entry's header: the context and note, the word's length, the result's length.
+/// Every header byte is below 0x80, so that the entries stay one UTF-8 string.
+const HEADER: usize = 4;
 
-/// What a word's conversion depends on of a neighbouring character: the character itself when
-/// it is a letter or a carriage return, [`NO_NEIGHBOUR`] otherwise. The rules' context classes
-/// (`tables/classes.tsv`) hold letters only, and a rule that drops its letter looks for a
-/// carriage return before it.
+/// The memo key part of a word's neighbours: bit 0 for a carriage return before it, bit 1 for
+/// one after it; `None` when a neighbour is a letter (such a word is not kept).
 #[inline]
-pub(crate) fn neighbour(c: Option<char>) -> u32 {
-    match c {
-        Some(c) if c == '\r' || is_alpha(c) => c as u32,
-        _ => NO_NEIGHBOUR,
-    }
+pub(crate) fn context(before: Option<char>, after: Option<char>) -> Option<u8> {
+    let part = |c: Option<char>| match c {
+        Some('\r') => Some(1),
+        Some(c) if is_alpha(c) => None,
+        _ => Some(0),
+    };
+    Some(part(before)? | part(after)? << 1)
 }
 
-/// One remembered word: where its entry starts in [`WordMemo::bytes`]. An entry is a header
-/// ([`HEADER`] bytes: the neighbours, the word's length, the note, where its result is in
-/// [`WordMemo::results`] and how long) followed by the word, so that a lookup reads one place
-/// besides the slot and the result.
+/// One remembered word: the high half of its hash (lowest bit set; 0 for an empty slot), and
+/// where its entry starts in [`WordMemo::entries`].
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    /// The high half of the word's hash, with the lowest bit set; 0 for an empty slot.
     tag: u32,
-    /// Where the entry starts.
     at: u32,
 }
-
-/// Bytes of an entry's header: the neighbours (8), the word's length (1), the note (1), the
-/// result's length (2) and place (4).
-const HEADER: usize = 16;
 
 /// Converted words and their results.
 pub(crate) struct WordMemo {
     slots: Vec<Slot>,
-    /// The entries.
-    bytes: Vec<u8>,
-    /// The results.
-    results: String,
+    /// The entries: a [`HEADER`], the word, the result.
+    entries: String,
     words: usize,
     /// The most words held ([`MAX_WORDS`], or 0 for a memo that keeps nothing).
     max_words: usize,
@@ -67,8 +63,7 @@ impl Default for WordMemo {
     fn default() -> WordMemo {
         WordMemo {
             slots: vec![Slot::default(); FIRST_SLOTS],
-            bytes: Vec::new(),
-            results: String::new(),
+            entries: String::new(),
             words: 0,
             max_words: MAX_WORDS,
         }
@@ -91,13 +86,13 @@ fn read4(b: &[u8], at: usize) -> u64 {
     u64::from(u32::from_le_bytes(four))
 }
 
-/// The hash of a word and its neighbours. The word is read as whole numbers (the last eight or
+/// The hash of a word and its [`context`]. The word is read as whole numbers (the last eight or
 /// four bytes overlapping the ones before), so that a short word costs one multiplication.
 #[inline]
-pub(crate) fn hash(word: &[u8], context: u64) -> u64 {
+pub(crate) fn hash(word: &[u8], context: u8) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let n = word.len();
-    let mut h = (context ^ n as u64).wrapping_mul(K);
+    let mut h = (u64::from(context) << 32 ^ n as u64).wrapping_mul(K);
     let mut mix = |x: u64| h = (h.rotate_left(23) ^ x).wrapping_mul(K);
     if n >= 8 {
         let mut at = 0;
@@ -138,73 +133,61 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The pair of neighbours as one key part.
-#[inline]
-pub(crate) fn context(before: u32, after: u32) -> u64 {
-    u64::from(before) << 32 | u64::from(after)
-}
-
 impl WordMemo {
     #[inline]
     fn tag(hash: u64) -> u32 {
         (hash >> 32) as u32 | 1
     }
 
-    /// The result and note of `word` between neighbours `context`, whose [`hash`] is `hash`.
+    /// The result and note of `word` in `context`, whose [`hash`] is `hash`.
     #[inline]
-    pub(crate) fn get(&self, hash: u64, word: &[u8], context: u64) -> Option<(&str, u8)> {
+    pub(crate) fn get(&self, hash: u64, word: &[u8], context: u8) -> Option<(&str, u8)> {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(hash);
         let mut i = hash as usize & mask;
+        let bytes = self.entries.as_bytes();
         loop {
             let slot = self.slots[i];
             if slot.tag == 0 {
                 return None;
             }
-            if slot.tag == tag {
-                let at = slot.at as usize;
-                let header = &self.bytes[at..at + HEADER];
-                let word_len = usize::from(header[8]);
-                if read8(header, 0) == context && word_len == word.len() {
-                    let start = at + HEADER;
-                    let end = start + word_len;
-                    if same(&self.bytes[start..end], word) {
-                        let out_len = usize::from(u16::from_le_bytes([header[10], header[11]]));
-                        let out_at = read4(header, 12) as usize;
-                        return Some((&self.results[out_at..out_at + out_len], header[9]));
-                    }
+            let at = slot.at as usize;
+            if slot.tag == tag && bytes[at] & 3 == context && usize::from(bytes[at + 1]) == word.len() {
+                let start = at + HEADER;
+                let end = start + word.len();
+                if same(&bytes[start..end], word) {
+                    let len = usize::from(bytes[at + 2]) | usize::from(bytes[at + 3]) << 7;
+                    return Some((&self.entries[end..end + len], bytes[at] >> 2));
                 }
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Remembers the result `out` and `note` of a word that [`WordMemo::get`] does not hold.
-    /// Words longer than [`MAX_WORD`] bytes, or results longer than a header can say, are not
-    /// kept.
-    pub(crate) fn insert(&mut self, hash: u64, word: &str, context: u64, out: &str, note: u8) {
-        let Ok(out_len) = u16::try_from(out.len()) else {
-            return;
-        };
-        if word.len() > MAX_WORD || self.max_words == 0 {
+    /// Remembers the result `out` and `note` (below 32) of a word in `context` that
+    /// [`WordMemo::get`] does not hold. Words longer than [`MAX_WORD`] bytes and results longer
+    /// than [`MAX_RESULT`] are not kept.
+    pub(crate) fn insert(&mut self, hash: u64, word: &str, context: u8, out: &str, note: u8) {
+        if word.len() > MAX_WORD || out.len() > MAX_RESULT || note >= 32 || self.max_words == 0 {
             return;
         }
-        if self.words >= self.max_words
-            || (self.bytes.len() + HEADER + word.len()).max(self.results.len() + out.len()) > u32::MAX as usize
-        {
+        if self.words >= self.max_words || self.entries.len() + HEADER + word.len() + out.len() > u32::MAX as usize {
             self.clear();
         }
         if (self.words + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let at = self.bytes.len() as u32;
-        self.bytes.extend_from_slice(&context.to_le_bytes());
-        self.bytes.push(word.len() as u8);
-        self.bytes.push(note);
-        self.bytes.extend_from_slice(&out_len.to_le_bytes());
-        self.bytes.extend_from_slice(&(self.results.len() as u32).to_le_bytes());
-        self.bytes.extend_from_slice(word.as_bytes());
-        self.results.push_str(out);
+        let at = self.entries.len() as u32;
+        let header = [
+            context | note << 2,
+            word.len() as u8,
+            (out.len() & 0x7F) as u8,
+            (out.len() >> 7) as u8,
+        ];
+        // Every byte of the header is below 0x80: one ASCII character each.
+        self.entries.extend(header.map(char::from));
+        self.entries.push_str(word);
+        self.entries.push_str(out);
         self.place(
             hash,
             Slot {
@@ -228,21 +211,25 @@ impl WordMemo {
     fn grow(&mut self) {
         let doubled = vec![Slot::default(); self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
+        let bytes = self.entries.as_bytes();
         for slot in old.into_iter().filter(|s| s.tag != 0) {
             let at = slot.at as usize;
-            let context = read8(&self.bytes, at);
             let start = at + HEADER;
-            let word = &self.bytes[start..start + usize::from(self.bytes[at + 8])];
-            let h = hash(word, context);
-            self.place(h, slot);
+            let word = &bytes[start..start + usize::from(bytes[at + 1])];
+            let h = hash(word, bytes[at] & 3);
+            let mask = self.slots.len() - 1;
+            let mut i = h as usize & mask;
+            while self.slots[i].tag != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
         }
     }
 
     /// Forgets every word, keeping the memory.
     fn clear(&mut self) {
         self.slots.fill(Slot::default());
-        self.bytes.clear();
-        self.results.clear();
+        self.entries.clear();
         self.words = 0;
     }
 }
@@ -295,18 +282,18 @@ mod tests {
     #[test]
     fn remembers_words_by_neighbours() {
         let mut memo = WordMemo::default();
-        let plain = context(NO_NEIGHBOUR, NO_NEIGHBOUR);
-        let caps = context(NO_NEIGHBOUR, 'A' as u32);
+        let plain = context(None, Some(' ')).expect("no letter");
+        let cr = context(Some('\r'), None).expect("no letter");
         memo.insert(hash(b"sh", plain), "sh", plain, "ш", 1);
         assert_eq!(memo.get(hash(b"sh", plain), b"sh", plain), Some(("ш", 1)));
-        assert_eq!(memo.get(hash(b"sh", caps), b"sh", caps), None);
+        assert_eq!(memo.get(hash(b"sh", cr), b"sh", cr), None);
         assert_eq!(memo.get(hash(b"s", plain), b"s", plain), None);
     }
 
     #[test]
     fn grows_and_starts_again_when_full() {
         let mut memo = WordMemo::default();
-        let c = context(NO_NEIGHBOUR, NO_NEIGHBOUR);
+        let c = 0;
         let words: Vec<String> = (0..MAX_WORDS + 10).map(|i| format!("w{i}")).collect();
         for w in &words {
             memo.insert(hash(w.as_bytes(), c), w, c, &w.to_uppercase(), 0);
@@ -319,6 +306,16 @@ mod tests {
         for w in &words[words.len() - 10..] {
             assert!(memo.get(hash(w.as_bytes(), c), w.as_bytes(), c).is_some(), "{w}");
         }
+    }
+
+    #[test]
+    fn long_results_are_kept_whole() {
+        let mut memo = WordMemo::default();
+        let out = "ж".repeat(MAX_RESULT / 2);
+        memo.insert(hash(b"zh", 0), "zh", 0, &out, 31);
+        assert_eq!(memo.get(hash(b"zh", 0), b"zh", 0), Some((out.as_str(), 31)));
+        memo.insert(hash(b"z", 0), "z", 0, &"ж".repeat(MAX_RESULT), 0);
+        assert_eq!(memo.get(hash(b"z", 0), b"z", 0), None);
     }
 
     #[test]
@@ -336,10 +333,11 @@ mod tests {
     }
 
     #[test]
-    fn neighbours_that_are_not_letters_are_alike() {
-        assert_eq!(neighbour(None), neighbour(Some(',')));
-        assert_eq!(neighbour(Some(' ')), neighbour(Some('«')));
-        assert_ne!(neighbour(Some('\r')), neighbour(None));
-        assert_ne!(neighbour(Some('a')), neighbour(Some('A')));
+    fn neighbours_are_carriage_returns_or_not() {
+        assert_eq!(context(None, Some(',')), Some(0));
+        assert_eq!(context(Some(' '), Some('«')), Some(0));
+        assert_eq!(context(Some('\r'), None), Some(1));
+        assert_eq!(context(None, Some('\r')), Some(2));
+        assert_eq!(context(Some('a'), None), None);
     }
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
-use crate::memo::{self, neighbour, MemoPool, WordMemo};
+use crate::memo::{self, MemoPool, WordMemo};
 use crate::rules::{split_on, RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scan;
 use crate::scheme::Scheme;
@@ -340,9 +340,9 @@ impl Reverse {
             out.push_str(&line[last..s]);
             let word = &line[s..e];
             let (before, after) = (line[..s].chars().next_back(), line[e..].chars().next());
-            let context = memo::context(neighbour(before), neighbour(after));
-            let hash = memo::hash(word.as_bytes(), context);
-            let (kind, word_changed) = match memo.get(hash, word.as_bytes(), context) {
+            let key = memo::context(before, after).map(|c| (c, memo::hash(word.as_bytes(), c)));
+            let found = key.and_then(|(c, h)| memo.get(h, word.as_bytes(), c));
+            let (kind, word_changed) = match found {
                 Some((found, note)) => {
                     out.push_str(found);
                     Kind::from_note(note)
@@ -351,7 +351,9 @@ impl Reverse {
                     let mark = out.len();
                     let kind = self.word(word, before, after, scratch, out);
                     let word_changed = out[mark..] != *word;
-                    memo.insert(hash, word, context, &out[mark..], kind.note(word_changed));
+                    if let Some((c, h)) = key {
+                        memo.insert(h, word, c, &out[mark..], kind.note(word_changed));
+                    }
                     (kind, word_changed)
                 }
             };
