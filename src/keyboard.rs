@@ -154,6 +154,32 @@ impl Evidence {
         }
     }
 
+    /// The three counts, as three characters below U+0080 (a memo keeps them as text); `None`
+    /// when a count is 128 or more.
+    pub(crate) fn counts(&self) -> Option<String> {
+        let counts = [self.kazakh_letters, self.sure, self.russian];
+        counts
+            .iter()
+            .map(|&n| u8::try_from(n).ok().filter(|&n| n < 0x80).map(char::from))
+            .collect()
+    }
+
+    /// Adds the counts of `other`.
+    pub(crate) fn merge(&mut self, other: &Evidence) {
+        self.kazakh_letters += other.kazakh_letters;
+        self.sure += other.sure;
+        self.russian += other.russian;
+    }
+
+    /// Adds counts given as [`Evidence::counts`] does.
+    pub(crate) fn add_counts(&mut self, counts: &[u8]) {
+        if let [kazakh_letters, sure, russian] = *counts {
+            self.kazakh_letters += usize::from(kazakh_letters);
+            self.sure += usize::from(sure);
+            self.russian += usize::from(russian);
+        }
+    }
+
     /// Whether the sentence is Russian: its Russian words outnumber the signs of Kazakh.
     pub(crate) fn is_russian(&self) -> bool {
         self.russian > 0 && self.kazakh_letters + self.sure <= self.russian

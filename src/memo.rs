@@ -1,12 +1,16 @@
-//! A bounded memo of converted words, for reading Latin back to Cyrillic.
+//! A bounded memo of what was made of words: their Cyrillic when reading Latin back, their
+//! repairs when normalizing.
 //!
-//! Converting a Latin word looks it up in the lexicon, tries its stems and reads it by the
-//! letter rules; a word of real text is seen again and again (news text of 82,000 words has
-//! 21,000 different ones), so its result is kept. What a word turns into depends on the word and
-//! on the characters on each side of it only through the rules' conditions, which ask whether a
-//! neighbour is a letter, which letter, and whether it is a carriage return. A word's neighbours
-//! are never letters (a word is a whole run of letters), so the key is the word and whether each
-//! neighbour is a carriage return ([`context`]); a word beside a letter is not kept.
+//! Both look a word up in lexicons, try its stems and endings and read it by rules; a word of
+//! real text is seen again and again (news text of 82,000 words has 21,000 different ones), so
+//! what was made of it is kept, under the word and a small context (below 8) that says what
+//! else the result depends on.
+//!
+//! Reading Latin back, a word's Cyrillic depends on the characters on each side of it only
+//! through the rules' conditions, which ask whether a neighbour is a letter, which letter, and
+//! whether it is a carriage return. A word's neighbours are never letters (a word is a whole
+//! run of letters), so the context is whether each neighbour is a carriage return
+//! ([`context`]); a word beside a letter is not kept.
 //!
 //! The memo is a hash table of slots (open addressing, linear probing) over one string holding
 //! each word and its result, so that a lookup reads the slot and one place. It holds at most
@@ -18,14 +22,15 @@ use std::sync::{Arc, Mutex};
 use crate::engine::is_alpha;
 
 /// The most words a memo holds before it starts again.
-const MAX_WORDS: usize = 1 << 15;
+const MAX_WORDS: usize = 1 << 16;
 /// Longest word kept, in bytes (its length is one byte of an entry's header).
 const MAX_WORD: usize = 0x7F;
 /// Longest result kept, in bytes (its length is two 7-bit bytes of an entry's header).
 const MAX_RESULT: usize = 0x3FFF;
 /// Slots of a new memo (a power of two); the table doubles while at most half full.
 const FIRST_SLOTS: usize = 1 << 10;
-/// Bytes of an entry's header: the context and note, the word's length, the result's length.
+/// Bytes of an entry's header: the context (3 bits) and note (4 bits), the word's length, the
+/// result's length.
 /// Every header byte is below 0x80, so that the entries stay one UTF-8 string.
 const HEADER: usize = 4;
 
@@ -152,23 +157,23 @@ impl WordMemo {
                 return None;
             }
             let at = slot.at as usize;
-            if slot.tag == tag && bytes[at] & 3 == context && usize::from(bytes[at + 1]) == word.len() {
+            if slot.tag == tag && bytes[at] & 7 == context && usize::from(bytes[at + 1]) == word.len() {
                 let start = at + HEADER;
                 let end = start + word.len();
                 if same(&bytes[start..end], word) {
                     let len = usize::from(bytes[at + 2]) | usize::from(bytes[at + 3]) << 7;
-                    return Some((&self.entries[end..end + len], bytes[at] >> 2));
+                    return Some((&self.entries[end..end + len], bytes[at] >> 3));
                 }
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Remembers the result `out` and `note` (below 32) of a word in `context` that
+    /// Remembers the result `out` and `note` (below 16) of a word in `context` (below 8) that
     /// [`WordMemo::get`] does not hold. Words longer than [`MAX_WORD`] bytes and results longer
     /// than [`MAX_RESULT`] are not kept.
     pub(crate) fn insert(&mut self, hash: u64, word: &str, context: u8, out: &str, note: u8) {
-        if word.len() > MAX_WORD || out.len() > MAX_RESULT || note >= 32 || self.max_words == 0 {
+        if word.len() > MAX_WORD || out.len() > MAX_RESULT || note >= 16 || context >= 8 || self.max_words == 0 {
             return;
         }
         if self.words >= self.max_words || self.entries.len() + HEADER + word.len() + out.len() > u32::MAX as usize {
@@ -179,7 +184,7 @@ impl WordMemo {
         }
         let at = self.entries.len() as u32;
         let header = [
-            context | note << 2,
+            context | note << 3,
             word.len() as u8,
             (out.len() & 0x7F) as u8,
             (out.len() >> 7) as u8,
@@ -216,7 +221,7 @@ impl WordMemo {
             let at = slot.at as usize;
             let start = at + HEADER;
             let word = &bytes[start..start + usize::from(bytes[at + 1])];
-            let h = hash(word, bytes[at] & 3);
+            let h = hash(word, bytes[at] & 7);
             let mask = self.slots.len() - 1;
             let mut i = h as usize & mask;
             while self.slots[i].tag != 0 {
@@ -241,6 +246,14 @@ pub(crate) struct MemoPool {
     memos: Arc<Mutex<Vec<WordMemo>>>,
     /// The most words a memo holds (0: memos keep nothing).
     max_words: usize,
+}
+
+impl std::fmt::Debug for MemoPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoPool")
+            .field("max_words", &self.max_words)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for MemoPool {
@@ -312,8 +325,8 @@ mod tests {
     fn long_results_are_kept_whole() {
         let mut memo = WordMemo::default();
         let out = "ж".repeat(MAX_RESULT / 2);
-        memo.insert(hash(b"zh", 0), "zh", 0, &out, 31);
-        assert_eq!(memo.get(hash(b"zh", 0), b"zh", 0), Some((out.as_str(), 31)));
+        memo.insert(hash(b"zh", 7), "zh", 7, &out, 15);
+        assert_eq!(memo.get(hash(b"zh", 7), b"zh", 7), Some((out.as_str(), 15)));
         memo.insert(hash(b"z", 0), "z", 0, &"ж".repeat(MAX_RESULT), 0);
         assert_eq!(memo.get(hash(b"z", 0), b"z", 0), None);
     }

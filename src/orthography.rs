@@ -11,7 +11,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use std::borrow::Cow;
 
 use crate::engine::{is_alpha as is_letter, is_cyrillic, is_latin, is_long, is_protected, repair_mixed, MAX_TOKEN};
-use crate::keyboard::{self, Evidence, Mode};
+use crate::keyboard::{self, Evidence, Mode, Seen};
+use crate::memo::{self, MemoPool, WordMemo};
 use crate::normalize::Repair;
 use crate::rules::{
     LETTER_FORMS, LETTER_FORM_CHARS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS,
@@ -32,6 +33,8 @@ pub(crate) struct WordRepairs {
     /// Normalizing this Latin writing system: a word that shows its own letters and letters of
     /// another Kazakh Latin alphabet (`Grebenşıkov` in 2018 text) is written in it.
     pub(crate) alphabet: Option<Scheme>,
+    /// Words already looked at (the fields above never change once built).
+    pub(crate) memo: MemoPool,
 }
 
 /// One replaced word: the byte range in the input and what it became.
@@ -80,6 +83,10 @@ impl WordRepairs {
     /// long token (a stream cut one there): long tokens are not words to repair, and they end a
     /// sentence, so that a stream cut inside them decides as the whole text would.
     pub(crate) fn edits(&self, text: &str, long: (bool, bool)) -> Vec<Edit> {
+        self.memo.with(|memo| self.edits_with(text, long, memo))
+    }
+
+    fn edits_with(&self, text: &str, long: (bool, bool), memo: &mut WordMemo) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut words = Vec::new();
         let mut tokens = tokens(text).peekable();
@@ -88,22 +95,22 @@ impl WordRepairs {
             let next = tokens.peek().map_or(text.len(), |&(n, _)| n);
             let cut_long = (start == 0 && long.0) || (end == text.len() && long.1);
             if cut_long || (token.len() > MAX_TOKEN && is_long(token)) {
-                self.sentence_edits(text, &words, &mut edits);
+                self.sentence_edits(text, &words, memo, &mut edits);
                 words.clear();
                 continue;
             }
             collect_words(token, start, &mut words);
             if ends_sentence(token) || text[end..next].contains('\n') {
-                self.sentence_edits(text, &words, &mut edits);
+                self.sentence_edits(text, &words, memo, &mut edits);
                 words.clear();
             }
         }
-        self.sentence_edits(text, &words, &mut edits);
+        self.sentence_edits(text, &words, memo, &mut edits);
         edits
     }
 
     /// The edits for the words of one sentence.
-    fn sentence_edits(&self, text: &str, words: &[Word], edits: &mut Vec<Edit>) {
+    fn sentence_edits(&self, text: &str, words: &[Word], memo: &mut WordMemo, edits: &mut Vec<Edit>) {
         if words.is_empty() {
             return;
         }
@@ -135,6 +142,27 @@ impl WordRepairs {
         let mut ends = Vec::with_capacity(words.len());
         let mut evidence = Evidence::default();
         for ((w, p), &script) in words.iter().zip(&plain).zip(&scripts) {
+            // A word of Cyrillic letters only, the common case, is looked up in the memo, by
+            // itself: what it brings to the evidence and its repairs depend on nothing else.
+            if w.candidate && w.cyrillic_only {
+                let word = &text[w.start..w.end];
+                let h = memo::hash(word.as_bytes(), LOOKED);
+                match memo.get(h, word.as_bytes(), LOOKED) {
+                    Some((counts, _)) => evidence.add_counts(counts.as_bytes()),
+                    None => {
+                        let mut own = Evidence::default();
+                        let (_, lower) = self.cyrillic_form(word);
+                        keyboard::look_and_count(&lower, &mut own);
+                        evidence.merge(&own);
+                        if let Some(counts) = own.counts() {
+                            memo.insert(h, word, LOOKED, &counts, 0);
+                        }
+                    }
+                }
+                ends.push(None);
+                current.push(Cow::Borrowed(word));
+                continue;
+            }
             let form: Cow<str> = match script {
                 Script::Ambiguous if w.candidate && self.lookalikes && cyrillic != latin => {
                     Cow::Owned(in_script(p, cyrillic > latin))
@@ -158,36 +186,52 @@ impl WordRepairs {
                 let lower = &lower[start..];
                 seen = Some(keyboard::look_and_count(lower, &mut evidence));
             }
-            ends.push((start, lower.len(), is_cyrillic, seen));
+            ends.push(Some((start, lower.len(), is_cyrillic, seen)));
             current.push(form);
         }
         let mode = if self.keyboard { evidence.mode() } else { Mode::None };
         let russian = evidence.is_russian();
-        for (((w, p), form), &(a, b, is_cyrillic, seen)) in words.iter().zip(&plain).zip(current).zip(&ends) {
+        let state = if russian { RUSSIAN } else { mode as u8 };
+        for (((w, p), form), end) in words.iter().zip(&plain).zip(current).zip(&ends) {
             if !w.candidate {
                 continue;
             }
-            let mut repaired = None;
-            if is_cyrillic && !russian {
-                let lower = &lower[a..b];
-                let typed = match seen {
-                    Some(seen) if self.keyboard => keyboard::repair_parts(lower, mode, seen),
-                    _ => None,
+            let Some((a, b, is_cyrillic, seen)) = *end else {
+                // A word of the memo.
+                let word = &text[w.start..w.end];
+                let h = memo::hash(word.as_bytes(), state);
+                let edit = match memo.get(h, word.as_bytes(), state) {
+                    Some((_, 0)) => None,
+                    Some((text, repair)) => Some((text.to_string(), repair_of(repair))),
+                    None => {
+                        let (form, lower) = self.cyrillic_form(word);
+                        let seen = keyboard::look(&lower);
+                        let (text, repair) = match self.repair(&form, &lower, seen, mode, russian) {
+                            Some(repaired) => repaired,
+                            None => (form.into_owned(), Repair::Lookalike),
+                        };
+                        let edit = (text != word).then_some((text, repair));
+                        match &edit {
+                            Some((t, repair)) => memo.insert(h, word, state, t, code_of(*repair)),
+                            None => memo.insert(h, word, state, "", 0),
+                        }
+                        edit
+                    }
                 };
-                // A variant is known once its stand-ins are read, or as written (`Байрам-Али`);
-                // a name is one only when written as a name (`Караганда`, not `караганда`).
-                let as_name = form.chars().next().is_some_and(char::is_uppercase);
-                let unified = self
-                    .variants
-                    .as_ref()
-                    .and_then(|v| typed.as_deref().and_then(|t| v.unify(t)).or_else(|| v.unify(lower)))
-                    .filter(|f| as_name || !f.starts_with(char::is_uppercase));
-                repaired = match (unified, typed) {
-                    (Some(f), _) => Some((case_like(&form, &f), Repair::Spelling)),
-                    (None, Some(f)) => Some((case_letter_by_letter(&form, &f), Repair::Keyboard)),
-                    (None, None) => None,
-                };
-            }
+                if let Some((text, repair)) = edit {
+                    edits.push(Edit {
+                        start: w.start,
+                        end: w.end,
+                        text,
+                        repair,
+                    });
+                }
+                continue;
+            };
+            let repaired = match seen {
+                Some(seen) if is_cyrillic => self.repair(&form, &lower[a..b], seen, mode, russian),
+                _ => None,
+            };
             let (text, repair) = match repaired {
                 Some((text, repair)) => (Cow::Owned(text), repair),
                 None => (form, Repair::Lookalike),
@@ -202,6 +246,71 @@ impl WordRepairs {
                 });
             }
         }
+    }
+
+    /// A word of Cyrillic letters only as the look-alike repair leaves it, and its lower case.
+    fn cyrillic_form<'w>(&self, word: &'w str) -> (Cow<'w, str>, String) {
+        let form = if self.lookalikes {
+            kazakh_letters(word)
+        } else {
+            Cow::Borrowed(word)
+        };
+        let mut lower = String::with_capacity(form.len());
+        lowercase_into(&form, &mut lower);
+        (form, lower)
+    }
+
+    /// The repair of a Cyrillic word (`form`, as the look-alike repair left it; `lower`, its
+    /// lower case; `seen`, what the keyboard lexicon says of it) in a sentence repaired in
+    /// `mode`, or Russian: its Kazakh letters read back, or its chosen spelling.
+    fn repair(&self, form: &str, lower: &str, seen: Seen, mode: Mode, russian: bool) -> Option<(String, Repair)> {
+        if russian {
+            return None;
+        }
+        let typed = if self.keyboard {
+            keyboard::repair_parts(lower, mode, seen)
+        } else {
+            None
+        };
+        // A variant is known once its stand-ins are read, or as written (`Байрам-Али`); a name
+        // is one only when written as a name (`Караганда`, not `караганда`).
+        let as_name = form.chars().next().is_some_and(char::is_uppercase);
+        let unified = self
+            .variants
+            .as_ref()
+            .and_then(|v| typed.as_deref().and_then(|t| v.unify(t)).or_else(|| v.unify(lower)))
+            .filter(|f| as_name || !f.starts_with(char::is_uppercase));
+        match (unified, typed) {
+            (Some(f), _) => Some((case_like(form, &f), Repair::Spelling)),
+            (None, Some(f)) => Some((case_letter_by_letter(form, &f), Repair::Keyboard)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The memo context of what a word brings to its sentence's evidence (the contexts below it are
+/// the states of a sentence: its [`Mode`], or [`RUSSIAN`]).
+const LOOKED: u8 = 4;
+/// The memo context of a word's repair in a Russian sentence.
+const RUSSIAN: u8 = 3;
+
+/// A repair as a memo note (0: none).
+fn code_of(repair: Repair) -> u8 {
+    match repair {
+        Repair::Nfc => 1,
+        Repair::Lookalike => 2,
+        Repair::Keyboard => 3,
+        Repair::Spelling => 4,
+    }
+}
+
+/// The repair of a memo note ([`code_of`]).
+fn repair_of(code: u8) -> Repair {
+    match code {
+        1 => Repair::Nfc,
+        2 => Repair::Lookalike,
+        3 => Repair::Keyboard,
+        _ => Repair::Spelling,
     }
 }
 
@@ -548,6 +657,70 @@ mod tests {
             variants: Variants::bundled(crate::spelling::Spelling::Kazakh),
             lookalikes: true,
             alphabet: None,
+            memo: MemoPool::default(),
+        }
+    }
+
+    fn edits(repairs: &WordRepairs, text: &str) -> Vec<(usize, usize, String, Repair)> {
+        let edits = repairs.edits(text, (false, false));
+        edits.into_iter().map(|e| (e.start, e.end, e.text, e.repair)).collect()
+    }
+
+    /// Words of Kazakh typed with and without Kazakh letters, Russian, names with spelling
+    /// variants, hyphen-joined words, letters of other Cyrillic alphabets, look-alikes.
+    fn sentences() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "Казакстан",
+            "казакстан",
+            "Қазақстан",
+            "кол",
+            "қол",
+            "көл",
+            "улкен",
+            "үлкен",
+            "Токаев",
+            "Тоқаев",
+            "Авраамның",
+            "Авраамға",
+            "авраам",
+            "ис-шарага",
+            "іс-шара",
+            "Казахстан",
+            "присоединится",
+            "к",
+            "соглашениям",
+            "и",
+            "мен",
+            "бул",
+            "бұл",
+            "жаңа",
+            "жаӊа",
+            "Aстана",
+            "мемлекеттiк",
+            "ҚАЗАҚСТАН",
+            "КАЗАКСТАН",
+            "сөзі",
+            "тур",
+            "тұр",
+            "COVID-19",
+            "www.kz",
+        ]);
+        let sep = prop::sample::select(vec![" ", " ", " ", ". ", ", ", "\n", "! "]);
+        prop::collection::vec((piece, sep), 0..24).prop_map(|p| p.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
+    }
+
+    proptest::proptest! {
+        /// The memo changes nothing: repairs that remember words, after they have seen other
+        /// text and the same text, edit as repairs that look at every word afresh.
+        #[test]
+        fn the_memo_changes_nothing(first in sentences(), second in sentences(), keyboard: bool) {
+            let memo = WordRepairs { keyboard, ..repairs() };
+            let fresh = WordRepairs { memo: MemoPool::off(), ..memo.clone() };
+            let memo = WordRepairs { memo: MemoPool::default(), ..memo };
+            for text in [&first, &second, &first, &second] {
+                proptest::prop_assert_eq!(edits(&memo, text), edits(&fresh, text), "{:?}", text);
+            }
         }
     }
 

@@ -351,6 +351,7 @@ impl Builder {
             lookalikes: self.flags.repair && (keyboard || variants.is_some()),
             variants,
             alphabet,
+            memo: MemoPool::default(),
         };
         let exceptions = (!self.exceptions.is_empty()).then(|| Arc::new(self.exceptions));
         let reverse_of = |scheme: Scheme| -> Option<Reverse> {
