@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use jazu::{Scheme, Spelling, Transliterator};
 
 /// The corpus sentences, one per line.
@@ -77,6 +77,31 @@ fn convert(c: &mut Criterion) {
             })
         });
     }
+    group.finish();
+
+    // The same with a new converter for every pass: every word is new to the converter's memo
+    // (the figures above are of a converter that has seen the text before).
+    let mut group = c.benchmark_group("first-pass");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("normalize all repairs", |b| {
+        b.iter_batched(
+            || Transliterator::new(Scheme::Cyrl, Scheme::Cyrl).expect("supported"),
+            |t| black_box(t.convert(black_box(&text)).len()),
+            BatchSize::PerIteration,
+        )
+    });
+    let latin = Transliterator::new(Scheme::Cyrl, Scheme::Latn2021)
+        .expect("supported")
+        .convert(&text)
+        .into_owned();
+    group.throughput(Throughput::Bytes(latin.len() as u64));
+    group.bench_function("to-cyrl latn-2021", |b| {
+        b.iter_batched(
+            || Transliterator::new(Scheme::Latn2021, Scheme::Cyrl).expect("supported"),
+            |t| black_box(t.convert(black_box(&latin)).len()),
+            BatchSize::PerIteration,
+        )
+    });
     group.finish();
 
     let mut group = c.benchmark_group("stream");

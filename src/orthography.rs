@@ -144,24 +144,16 @@ impl WordRepairs {
         for ((w, p), &script) in words.iter().zip(&plain).zip(&scripts) {
             // A word of Cyrillic letters only, the common case, is looked up in the memo, by
             // itself: what it brings to the evidence and its repairs depend on nothing else.
-            if w.candidate && w.cyrillic_only {
+            // One the memo lacks is looked at below, and remembered.
+            let remember = w.candidate && w.cyrillic_only;
+            if remember {
                 let word = &text[w.start..w.end];
-                let h = memo::hash(word.as_bytes(), LOOKED);
-                match memo.get(h, word.as_bytes(), LOOKED) {
-                    Some((counts, _)) => evidence.add_counts(counts.as_bytes()),
-                    None => {
-                        let mut own = Evidence::default();
-                        let (_, lower) = self.cyrillic_form(word);
-                        keyboard::look_and_count(&lower, &mut own);
-                        evidence.merge(&own);
-                        if let Some(counts) = own.counts() {
-                            memo.insert(h, word, LOOKED, &counts, 0);
-                        }
-                    }
+                if let Some((counts, _)) = memo.get(memo::hash(word.as_bytes(), LOOKED), word.as_bytes(), LOOKED) {
+                    evidence.add_counts(counts.as_bytes());
+                    ends.push(Looked::Remembered);
+                    current.push(Cow::Borrowed(word));
+                    continue;
                 }
-                ends.push(None);
-                current.push(Cow::Borrowed(word));
-                continue;
             }
             let form: Cow<str> = match script {
                 Script::Ambiguous if w.candidate && self.lookalikes && cyrillic != latin => {
@@ -184,68 +176,87 @@ impl WordRepairs {
             if w.candidate && is_cyrillic {
                 lowercase_into(&form, &mut lower);
                 let lower = &lower[start..];
-                seen = Some(keyboard::look_and_count(lower, &mut evidence));
+                let mut own = Evidence::default();
+                seen = Some(keyboard::look_and_count(lower, &mut own));
+                evidence.merge(&own);
+                if let Some(counts) = own.counts().filter(|_| remember) {
+                    let word = &text[w.start..w.end];
+                    memo.insert(memo::hash(word.as_bytes(), LOOKED), word, LOOKED, &counts, 0);
+                }
             }
-            ends.push(Some((start, lower.len(), is_cyrillic, seen)));
+            ends.push(Looked::Here {
+                lower: (start, lower.len()),
+                is_cyrillic,
+                seen,
+                remember,
+            });
             current.push(form);
         }
         let mode = if self.keyboard { evidence.mode() } else { Mode::None };
         let russian = evidence.is_russian();
         let state = if russian { RUSSIAN } else { mode as u8 };
-        for (((w, p), form), end) in words.iter().zip(&plain).zip(current).zip(&ends) {
+        for (((w, p), form), looked) in words.iter().zip(&plain).zip(current).zip(&ends) {
             if !w.candidate {
                 continue;
             }
-            let Some((a, b, is_cyrillic, seen)) = *end else {
-                // A word of the memo.
-                let word = &text[w.start..w.end];
-                let h = memo::hash(word.as_bytes(), state);
-                let edit = match memo.get(h, word.as_bytes(), state) {
-                    Some((_, 0)) => None,
-                    Some((text, repair)) => Some((text.to_string(), repair_of(repair))),
+            let word = &text[w.start..w.end];
+            let h = memo::hash(word.as_bytes(), state);
+            let (edit, remember) = match *looked {
+                Looked::Remembered => match memo.get(h, word.as_bytes(), state) {
+                    Some((_, 0)) => (None, false),
+                    Some((text, repair)) => (Some((text.to_string(), repair_of(repair))), false),
                     None => {
                         let (form, lower) = self.cyrillic_form(word);
                         let seen = keyboard::look(&lower);
-                        let (text, repair) = match self.repair(&form, &lower, seen, mode, russian) {
-                            Some(repaired) => repaired,
-                            None => (form.into_owned(), Repair::Lookalike),
-                        };
-                        let edit = (text != word).then_some((text, repair));
-                        match &edit {
-                            Some((t, repair)) => memo.insert(h, word, state, t, code_of(*repair)),
-                            None => memo.insert(h, word, state, "", 0),
-                        }
-                        edit
+                        (self.edit(form, p, &lower, Some(seen), mode, russian), true)
                     }
-                };
-                if let Some((text, repair)) = edit {
-                    edits.push(Edit {
-                        start: w.start,
-                        end: w.end,
-                        text,
-                        repair,
-                    });
+                },
+                Looked::Here {
+                    lower: (a, b),
+                    is_cyrillic,
+                    seen,
+                    remember,
+                } => {
+                    let seen = seen.filter(|_| is_cyrillic);
+                    (self.edit(form, p, &lower[a..b], seen, mode, russian), remember)
                 }
-                continue;
             };
-            let repaired = match seen {
-                Some(seen) if is_cyrillic => self.repair(&form, &lower[a..b], seen, mode, russian),
-                _ => None,
-            };
-            let (text, repair) = match repaired {
-                Some((text, repair)) => (Cow::Owned(text), repair),
-                None => (form, Repair::Lookalike),
-            };
-            // What the engine does anyway is left to it (and to its own change report).
-            if *text != **p {
+            if remember {
+                match &edit {
+                    Some((t, repair)) => memo.insert(h, word, state, t, code_of(*repair)),
+                    None => memo.insert(h, word, state, "", 0),
+                }
+            }
+            if let Some((text, repair)) = edit {
                 edits.push(Edit {
                     start: w.start,
                     end: w.end,
-                    text: text.into_owned(),
+                    text,
                     repair,
                 });
             }
         }
+    }
+
+    /// The edit of a candidate word (`form`, as the look-alike repair left it; `plain`, as the
+    /// engine leaves it; `lower`, the lower case of `form`; `seen`, what the keyboard lexicon
+    /// says of a Cyrillic word): its repair, or else the look-alike repair. `None` when that is
+    /// what the engine does anyway (it is left to it, and to its own change report).
+    fn edit(
+        &self,
+        form: Cow<str>,
+        plain: &str,
+        lower: &str,
+        seen: Option<Seen>,
+        mode: Mode,
+        russian: bool,
+    ) -> Option<(String, Repair)> {
+        let repaired = seen.and_then(|seen| self.repair(&form, lower, seen, mode, russian));
+        let (text, repair) = match repaired {
+            Some((text, repair)) => (Cow::Owned(text), repair),
+            None => (form, Repair::Lookalike),
+        };
+        (*text != *plain).then(|| (text.into_owned(), repair))
     }
 
     /// A word of Cyrillic letters only as the look-alike repair leaves it, and its lower case.
@@ -286,6 +297,21 @@ impl WordRepairs {
             (None, None) => None,
         }
     }
+}
+
+/// How the first pass over a sentence left a word.
+enum Looked {
+    /// A word of the memo: its repair is there too (or is worked out and remembered).
+    Remembered,
+    /// A word looked at: the place of its lower case in the sentence's buffer, whether it is
+    /// Cyrillic, what the keyboard lexicon says of it, and whether its repair is to be
+    /// remembered.
+    Here {
+        lower: (usize, usize),
+        is_cyrillic: bool,
+        seen: Option<Seen>,
+        remember: bool,
+    },
 }
 
 /// The memo context of what a word brings to its sentence's evidence (the contexts below it are
