@@ -234,10 +234,36 @@ fn write_russian_loans(dir: &Path, out: &mut String) {
             }
         }
     }
-    let records: String = rows.iter().filter(|_| on).map(|(_, f)| f.join("\t") + "\n").collect();
+    // One text of the rows; for each writing system, slots that find a row by its key there,
+    // and a filter of those keys.
+    let mut records = String::new();
+    let mut offsets = Vec::new();
+    for (_, f) in rows.iter().filter(|_| on) {
+        offsets.push((records.len(), f));
+        records.push_str(&f.join("\t"));
+        records.push('\n');
+    }
+    let mut columns = String::new();
+    for column in 1..table::RUSSIAN_LOANS_HEADER.len() {
+        let keyed = offsets
+            .iter()
+            .filter(|(_, f)| !f[column].is_empty())
+            .map(|&(at, f)| (at, f[column]));
+        let slots = if on {
+            table::layout_field_slots(keyed.clone())
+        } else {
+            Vec::new()
+        };
+        let filter = if on {
+            table::filter_bits(keyed.map(|(_, k)| k))
+        } else {
+            Vec::new()
+        };
+        write!(columns, "(&{slots:?}, &{filter:?}), ").unwrap();
+    }
     writeln!(
         out,
-        "/// Russian loanwords and their keys in latn-2021, latn-2018 and latn-2017, tab-separated, a line each (`tables/{file}`).\npub(crate) static RUSSIAN_LOANS: &str = {records:?};\n"
+        "/// Russian loanwords and their keys in latn-2021, latn-2018 and latn-2017, tab-separated, a line each (`tables/{file}`), found by key.\npub(crate) static RUSSIAN_LOANS: FieldTable<3> = FieldTable {{ text: {records:?}, columns: [{columns}] }};\n"
     )
     .unwrap();
 }

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
 use crate::memo::{self, MemoPool, WordMemo};
-use crate::rules::{split_on, RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
+use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scan;
 use crate::scheme::Scheme;
 use crate::table::{word_hash_step, WORD_HASH_START};
@@ -113,7 +113,9 @@ impl Reverse {
             (None, lexicon) => filters(self.scheme, lexicon).map(|f| &f.1),
             (Some(_), _) => None,
         };
-        self.stem_by(key, MIN_STEM, filter, |stem| self.lookup(stem, true))
+        let may_hold = filter.map(|f| move |h| f.may_hold_hash(h));
+        let may_hold = may_hold.as_ref().map(|f| f as &dyn Fn(u64) -> bool);
+        self.stem_by(key, MIN_STEM, may_hold, |stem| self.lookup(stem, true))
     }
 
     /// A stem of `key` of at least `min_stem` letters that `lookup` knows, plus a suffix read by
@@ -123,7 +125,7 @@ impl Reverse {
         &self,
         key: &str,
         min_stem: usize,
-        filter: Option<&WordFilter>,
+        may_hold: Option<&dyn Fn(u64) -> bool>,
         lookup: impl Fn(&str) -> Option<Cow<'a, str>>,
     ) -> Option<String> {
         let n = key.chars().count();
@@ -136,7 +138,7 @@ impl Reverse {
         let (mut h, mut chars) = (WORD_HASH_START, 0);
         for (i, &b) in key.as_bytes().iter().enumerate() {
             if b & 0xC0 != 0x80 {
-                if chars >= shortest && filter.is_none_or(|f| f.may_hold_hash(h)) && count < cuts.len() {
+                if chars >= shortest && may_hold.is_none_or(|f| f(h)) && count < cuts.len() {
                     cuts[count] = i;
                     count += 1;
                 }
@@ -186,7 +188,7 @@ impl Reverse {
         }
         let loans = loans?;
         keys.into_iter().find_map(|k| {
-            self.stem_by(k, LOAN_STEM, Some(&loans.filter), |stem| {
+            self.stem_by(k, LOAN_STEM, Some(&|h| loans.may_hold_hash(h)), |stem| {
                 loans.get(stem).map(Cow::Borrowed)
             })
         })
@@ -427,77 +429,36 @@ fn fold_into(scheme: Scheme, word: &str, key: &mut String) {
 /// `tables/lexicon/russian.py` checked them).
 const LOAN_STEM: usize = 6;
 
-/// The Russian loanwords of one scheme (`tables/lexicon/russian-loans.tsv`) by Latin key, with
-/// a filter of the keys. They are read after the lexicon, which has the Kazakh word forms.
+/// The Russian loanwords of one scheme (`tables/lexicon/russian-loans.tsv`) by Latin key: one
+/// key field of [`RUSSIAN_LOANS`]. They are read after the lexicon, which has the Kazakh word
+/// forms.
+#[derive(Clone, Copy)]
 struct Loans {
-    words: HashMap<&'static str, &'static str, BuildFnv>,
-    filter: WordFilter,
+    column: usize,
 }
 
 impl Loans {
-    /// The loanwords of the scheme of column `column` of the table (1: latn-2021, 2: latn-2018,
-    /// 3: latn-2017).
-    fn new(column: usize) -> Loans {
-        // About 35 bytes a line.
-        let mut words = HashMap::with_capacity_and_hasher(RUSSIAN_LOANS.len() / 35, BuildFnv);
-        for line in split_on(RUSSIAN_LOANS, b'\n') {
-            let mut fields = split_on(line, b'\t');
-            if let (Some(word), Some(key)) = (fields.next(), fields.nth(column - 1)) {
-                if !key.is_empty() {
-                    words.insert(key, word);
-                }
-            }
-        }
-        let filter = WordFilter::new(words.keys().copied());
-        Loans { words, filter }
-    }
-
     /// The Russian word of a Latin key.
-    fn get(&self, key: &str) -> Option<&'static str> {
-        if !self.filter.may_hold(key) {
-            return None;
-        }
-        self.words.get(key).copied()
+    fn get(self, key: &str) -> Option<&'static str> {
+        RUSSIAN_LOANS.get(self.column, key)
+    }
+
+    /// Whether a key whose [`crate::table::word_hash`] is `hash` may be one.
+    fn may_hold_hash(self, hash: u64) -> bool {
+        RUSSIAN_LOANS.may_hold_hash(self.column, hash)
     }
 }
 
-/// FNV-1a ([`crate::table::word_hash`]) for the loanword map: its keys are short.
-#[derive(Clone, Copy, Default)]
-struct BuildFnv;
-
-impl std::hash::BuildHasher for BuildFnv {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(WORD_HASH_START)
-    }
-}
-
-/// The state of an FNV-1a hash.
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |h, &b| word_hash_step(h, b));
-    }
-}
-
-/// The Russian loanwords of `scheme`, built on first use; `None` for a scheme without them or
-/// without the `russian-loans` feature.
-fn loans(scheme: Scheme) -> Option<&'static Loans> {
-    static LOANS: [OnceLock<Loans>; 3] = [const { OnceLock::new() }; 3];
+/// The Russian loanwords of `scheme`; `None` for a scheme without them or without the
+/// `russian-loans` feature.
+fn loans(scheme: Scheme) -> Option<Loans> {
     let column = match scheme {
-        Scheme::Latn2021 => 1,
-        Scheme::Latn2018 => 2,
-        Scheme::Latn2017 => 3,
+        Scheme::Latn2021 => 0,
+        Scheme::Latn2018 => 1,
+        Scheme::Latn2017 => 2,
         _ => return None,
     };
-    if RUSSIAN_LOANS.is_empty() {
-        return None;
-    }
-    Some(LOANS[column - 1].get_or_init(|| Loans::new(column)))
+    (!RUSSIAN_LOANS.is_empty()).then_some(Loans { column })
 }
 
 /// The filter of `tables/foreign.tsv`, built on first use.

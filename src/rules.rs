@@ -155,6 +155,59 @@ impl WordTable {
     }
 }
 
+/// A table of tab-separated records compiled by `build.rs`, found by any of `N` key fields (the
+/// fields after the first, which is the value): one text of the records, and for each key field
+/// the slots of a hash table of line offsets ([`crate::table::layout_field_slots`]) and a
+/// filter of the keys ([`crate::table::filter_bits`]).
+pub(crate) struct FieldTable<const N: usize> {
+    text: &'static str,
+    columns: [(&'static [u32], &'static [u64]); N],
+}
+
+impl<const N: usize> FieldTable<N> {
+    /// Whether the table has no record.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Whether key field `column` (0-based among the keys) may hold a key whose
+    /// [`crate::table::word_hash`] is `hash`.
+    #[inline]
+    pub(crate) fn may_hold_hash(&self, column: usize, hash: u64) -> bool {
+        let Some(&(_, filter)) = self.columns.get(column).filter(|c| !c.1.is_empty()) else {
+            return false;
+        };
+        let bit = hash as usize & (filter.len() * 64 - 1);
+        filter[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    /// The first field of the record whose key field `column` (0-based among the keys) is
+    /// `key`.
+    pub(crate) fn get(&self, column: usize, key: &str) -> Option<&'static str> {
+        let hash = crate::table::word_hash(key.as_bytes());
+        if !self.may_hold_hash(column, hash) {
+            return None;
+        }
+        let slots = self.columns[column].0;
+        let mask = slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = slots[i] as usize;
+            if slot == 0 {
+                return None;
+            }
+            let line = &self.text[slot - 1..];
+            let line = &line[..line.find('\n').unwrap_or(line.len())];
+            let mut fields = line.split('\t');
+            let value = fields.next()?;
+            if fields.nth(column) == Some(key) {
+                return Some(value);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
 /// Rules given at run time that replace the bundled rules of the same keys.
@@ -460,13 +513,8 @@ impl WordFilter {
     /// The filter of `words`, with about eight bits per word (at least 2^16): a word the set
     /// lacks passes one time in eight or fewer.
     pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str> + Clone) -> WordFilter {
-        let len = (words.clone().into_iter().count() * 8).next_power_of_two().max(1 << 16);
-        let mut bits = vec![0u64; len / 64].into_boxed_slice();
-        let mask = len - 1;
-        for w in words {
-            let h = table::word_hash(w.as_bytes()) as usize & mask;
-            bits[h / 64] |= 1 << (h % 64);
-        }
+        let bits = table::filter_bits(words).into_boxed_slice();
+        let mask = bits.len() * 64 - 1;
         WordFilter { bits, mask }
     }
 
@@ -518,4 +566,28 @@ fn expansion_of(dense: &[u64; DENSE_LEN]) -> usize {
         .max()
         .unwrap_or(2);
     longest.div_ceil(2).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of the loanword table is found by each of its keys, and only by them.
+    #[cfg(feature = "russian-loans")]
+    #[test]
+    fn every_loanword_is_found_by_its_keys() {
+        let mut rows = 0;
+        for line in RUSSIAN_LOANS.text.lines() {
+            let mut fields = line.split('\t');
+            let word = fields.next().expect("a word");
+            for (column, key) in fields.enumerate().filter(|(_, k)| !k.is_empty()) {
+                assert_eq!(RUSSIAN_LOANS.get(column, key), Some(word), "{key} in column {column}");
+                assert_eq!(RUSSIAN_LOANS.get(column, &format!("{key}q")), None, "{key}q");
+            }
+            rows += 1;
+        }
+        assert!(rows > 30_000, "{rows} rows");
+        assert_eq!(RUSSIAN_LOANS.get(0, ""), None);
+        assert_eq!(RUSSIAN_LOANS.get(3, "gostinisa"), None);
+    }
 }

@@ -288,6 +288,35 @@ pub fn word_hash_step(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
 }
 
+/// The bits of a filter of `keys` ([`word_hash`] of each key, modulo a power of two of about
+/// eight bits a key and at least 2^16): a key the set lacks passes one time in eight or fewer.
+pub fn filter_bits<'a>(keys: impl IntoIterator<Item = &'a str> + Clone) -> Vec<u64> {
+    let len = (keys.clone().into_iter().count() * 8).next_power_of_two().max(1 << 16);
+    let mut bits = vec![0u64; len / 64];
+    for key in keys {
+        let h = word_hash(key.as_bytes()) as usize & (len - 1);
+        bits[h / 64] |= 1 << (h % 64);
+    }
+    bits
+}
+
+/// Lays out the slots of a table of records keyed by one of their tab-separated fields: a
+/// power-of-two array (at most half full) of the offset + 1 of each record's line in the text,
+/// placed by the [`word_hash`] of its key (open addressing, linear probing); 0 when empty.
+/// `records` gives each record's offset and key.
+pub fn layout_field_slots<'a>(records: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<u32> {
+    let size = (records.clone().count() * 2).next_power_of_two().max(2);
+    let mut slots = vec![0u32; size];
+    for (offset, key) in records {
+        let mut i = word_hash(key.as_bytes()) as usize & (size - 1);
+        while slots[i] != 0 {
+            i = (i + 1) & (size - 1);
+        }
+        slots[i] = u32::try_from(offset + 1).expect("a table under 4 GB");
+    }
+    slots
+}
+
 /// Lays out a word table: one text of `key<TAB>value<LF>` records, and a power-of-two array of
 /// slots (open addressing, linear probing) that hold a record's offset + 1, or 0 when empty.
 /// Keys must be unique and free of tabs and line feeds.
