@@ -379,10 +379,19 @@ pub(crate) fn is_latin(c: char) -> bool {
             && c != '÷')
 }
 
+/// Whether a token has what every protected token ([`is_protected`]) has: the `:` of `://`, an
+/// `@`, or the `.` of `www.` (in any case).
+#[inline]
+pub(crate) fn may_be_protected(token: &[u8]) -> bool {
+    token
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b':' || b == b'@' || (b == b'.' && i >= 3 && token[i - 3..i].eq_ignore_ascii_case(b"www")))
+}
+
 /// Whether a token is a URL, an e-mail address or an @handle, which pass through untouched.
 pub(crate) fn is_protected(token: &str) -> bool {
-    // Every protected token has one of these bytes (`://`, `@`, `www.`).
-    if !token.bytes().any(|b| matches!(b, b':' | b'@' | b'.')) {
+    if !may_be_protected(token.as_bytes()) {
         return false;
     }
     let t = token.trim_start_matches(['(', '[', '<', '"', '\'', '«', '“', '„']);
@@ -1149,6 +1158,19 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::is_alpha;
+
+    proptest::proptest! {
+        /// The quick test lets every protected token through.
+        #[test]
+        fn protected_tokens_may_be_protected(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "http", "://", "www", "WwW", ".", "@", "(", "«", "kz", "e\u{301}", "һ", "_", "-", ":",
+            ]), 0..8)
+        ) {
+            let token = parts.concat();
+            proptest::prop_assert!(!super::is_protected(&token) || super::may_be_protected(token.as_bytes()), "{:?}", token);
+        }
+    }
 
     /// The quick ranges of `is_alpha` agree with the Unicode property they stand for.
     #[test]

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, Engine, Flags};
+use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, may_be_protected, Engine, Flags};
 use crate::memo::{self, MemoPool, WordMemo};
 use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scan;
@@ -475,13 +475,13 @@ fn char_at(text: &str, i: usize) -> char {
 
 /// The whitespace-separated tokens of `line` that [`is_protected`] names (URLs, e-mail
 /// addresses, handles), into `out` as byte ranges in order. Only tokens that have what every
-/// protected token has (`:` of `://`, `@`, or the `.` of `www.`) are looked at.
+/// protected token has ([`may_be_protected`]) are looked at.
 fn protected_tokens(line: &str, out: &mut Vec<(usize, usize)>) {
     let b = line.as_bytes();
     let mut from = 0;
     while let Some(k) = b[from..].iter().position(|&x| matches!(x, b':' | b'@' | b'.')) {
         let at = from + k;
-        if b[at] == b'.' && !(at >= 3 && b[at - 3..at].eq_ignore_ascii_case(b"www")) {
+        if !may_be_protected(&b[at.saturating_sub(3)..=at]) {
             from = at + 1;
             continue;
         }
