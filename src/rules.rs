@@ -196,12 +196,15 @@ impl<const N: usize> FieldTable<N> {
             if slot == 0 {
                 return None;
             }
-            let line = &self.text[slot - 1..];
-            let line = &line[..line.find('\n').unwrap_or(line.len())];
-            let mut fields = line.split('\t');
-            let value = fields.next()?;
-            if fields.nth(column) == Some(key) {
-                return Some(value);
+            // The value is the record's first field; the key, field `column + 1`.
+            let record = &self.text.as_bytes()[slot - 1..];
+            let tabs = record.iter().enumerate().filter(|&(_, &b)| b == b'\t').map(|(k, _)| k);
+            let mut tabs = tabs.take(column + 1);
+            let first_tab = tabs.next()?;
+            let at = tabs.last().unwrap_or(first_tab) + 1;
+            let field = &record[at..];
+            if field.starts_with(key.as_bytes()) && matches!(field.get(key.len()), Some(b'\t' | b'\n') | None) {
+                return Some(&self.text[slot - 1..slot - 1 + first_tab]);
             }
             i = (i + 1) & mask;
         }
