@@ -239,6 +239,11 @@ impl WordMemo {
     }
 }
 
+/// The most memos a pool keeps between conversions (more threads converting at once each get
+/// one, dropped afterwards), so that a converter used from a large thread pool keeps at most
+/// this many memos' memory.
+const MAX_POOLED: usize = 8;
+
 /// Memos shared by the clones of one converter: a conversion takes one for its duration, so
 /// threads converting at once each have their own.
 #[derive(Clone)]
@@ -283,7 +288,10 @@ impl MemoPool {
             ..WordMemo::default()
         });
         let result = f(&mut memo);
-        self.memos.lock().unwrap_or_else(|e| e.into_inner()).push(memo);
+        let mut memos = self.memos.lock().unwrap_or_else(|e| e.into_inner());
+        if memos.len() < MAX_POOLED {
+            memos.push(memo);
+        }
         result
     }
 }
@@ -343,6 +351,22 @@ mod tests {
             }
         }
         assert!(!same(b"ab", b"abc"));
+    }
+
+    #[test]
+    fn a_pool_keeps_a_memo_for_each_thread_up_to_its_limit() {
+        let pool = MemoPool::default();
+        pool.with(|m| m.insert(hash(b"a", 0), "a", 0, "а", 0));
+        assert!(pool.with(|m| m.get(hash(b"a", 0), b"a", 0).is_some()));
+        // Threads converting at once take memos of their own; no more than the limit are kept.
+        let threads = MAX_POOLED + 3;
+        let all_in = std::sync::Barrier::new(threads);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| pool.with(|_| all_in.wait()));
+            }
+        });
+        assert_eq!(pool.memos.lock().expect("pool").len(), MAX_POOLED);
     }
 
     #[test]
