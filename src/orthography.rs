@@ -385,26 +385,47 @@ fn ends_sentence(token: &str) -> bool {
         .ends_with(['.', '!', '?', '…'])
 }
 
+/// Where the run of two-byte Cyrillic letters (U+0400..U+04FF but the signs and marks
+/// U+0482..U+0489) that starts at byte `at` of `b` ends.
+#[inline]
+fn cyrillic_letters_end(b: &[u8], mut at: usize) -> usize {
+    while let [lead, second, ..] = b[at..] {
+        let letter = matches!(lead, 0xD0 | 0xD1 | 0xD3) || (lead == 0xD2 && !(0x82..=0x89).contains(&second));
+        if !letter {
+            break;
+        }
+        at += 2;
+    }
+    at
+}
+
 /// The words of `token` (at offset `base` of the text): runs of letters and combining marks,
 /// with single inner hyphens. Words of links, or glued to digits or other symbols, are not
 /// candidates.
 fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
     let protected = is_protected(token);
     let is_word_char = |c: char| is_letter(c) || is_mark(c);
-    let mut chars = token.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let b = token.as_bytes();
+    let mut next = 0;
+    while let Some(c) = token.get(next..).and_then(|t| t.chars().next()) {
+        let i = next;
+        next += c.len_utf8();
         if !is_word_char(c) {
             continue;
         }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            let joins = d == '-' && token[j + 1..].chars().next().is_some_and(is_letter);
+        let mut end = next;
+        loop {
+            end = cyrillic_letters_end(b, end);
+            let Some(d) = token[end..].chars().next() else {
+                break;
+            };
+            let joins = d == '-' && token[end + 1..].chars().next().is_some_and(is_letter);
             if !(is_word_char(d) || joins) {
                 break;
             }
-            end = j + d.len_utf8();
-            chars.next();
+            end += d.len_utf8();
         }
+        next = end;
         let word = &token[i..end];
         let before = token[..i].chars().next_back();
         let after = token[end..].chars().next();
@@ -593,11 +614,52 @@ fn in_script(word: &str, cyrillic: bool) -> String {
     word.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
 }
 
-/// Whitespace-separated tokens with their offsets.
+/// Whitespace-separated tokens with their offsets. Bytes are tested against a table of those
+/// that may start a whitespace character; only those are decoded.
 fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.split(char::is_whitespace)
-        .filter(|t| !t.is_empty())
-        .map(move |t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+    let b = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < b.len() {
+            match space_at(text, at) {
+                Some(len) => at += len,
+                None => break,
+            }
+        }
+        if at >= b.len() {
+            return None;
+        }
+        let start = at;
+        while at < b.len() && space_at(text, at).is_none() {
+            at += 1;
+        }
+        Some((start, &text[start..at]))
+    })
+}
+
+/// The length of the whitespace character at byte `i` of `text`, if one starts there. A byte
+/// inside a character is never the start of one.
+#[inline]
+fn space_at(text: &str, i: usize) -> Option<usize> {
+    /// ASCII whitespace, and the lead bytes of the other whitespace characters (U+0085 and
+    /// U+00A0: C2; U+1680: E1; U+2000..U+205F: E2; U+3000: E3).
+    const MAY_START: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = matches!(
+                b as u8,
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3
+            );
+            b += 1;
+        }
+        t
+    };
+    if !MAY_START[usize::from(text.as_bytes()[i])] {
+        return None;
+    }
+    let c = text.get(i..)?.chars().next()?;
+    c.is_whitespace().then(|| c.len_utf8())
 }
 
 /// Appends `word` in lower case to `out` (a fast path for the basic Cyrillic letters).
