@@ -702,7 +702,7 @@ fn is_mark(c: char) -> bool {
 
 /// `form` in the case of `word`: all capitals if `word` is (and has more than one letter), lower
 /// case if `word` starts with a small letter, else `form` with a capital first letter.
-fn case_like(word: &str, form: &str) -> String {
+pub(crate) fn case_like(word: &str, form: &str) -> String {
     let letters = word.chars().filter(|&c| is_letter(c)).count();
     if letters > 1 && word.chars().all(|c| !c.is_lowercase()) {
         return form.to_uppercase();

@@ -16,13 +16,15 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, may_be_protected, Engine, Flags};
 use crate::memo::{self, MemoPool, WordMemo};
+use crate::orthography::case_like;
 use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
 use crate::scan;
 use crate::scheme::Scheme;
+use crate::spelling::Variants;
 use crate::table::{word_hash_step, WORD_HASH_START};
 
 /// Shortest stem tried for an inflected word, in characters.
@@ -38,8 +40,13 @@ pub(crate) struct Reverse {
     pub(crate) scheme: Scheme,
     pub(crate) rules: RuleSet,
     pub(crate) lexicon: Option<Lexicon>,
-    pub(crate) exceptions: Option<std::sync::Arc<HashMap<String, String>>>,
+    pub(crate) exceptions: Option<Arc<HashMap<String, String>>>,
     pub(crate) protect: bool,
+    /// The spelling variants whose Kazakh spelling a reading takes when the Latin cannot tell
+    /// them apart ([`Reverse::prefer_kazakh_spelling`]), with the scheme's Cyrillic → Latin
+    /// rules; `None` without the lexicon.
+    pub(crate) variants: Option<Arc<Variants>>,
+    pub(crate) forward: Option<RuleSet>,
     /// Words already converted (the fields above never change once built).
     pub(crate) memo: MemoPool,
 }
@@ -194,9 +201,64 @@ impl Reverse {
         })
     }
 
+    /// Converts one word (a run of letters), appending its Cyrillic to `out`, or the word
+    /// itself when it stays, and says how Kazakh it looks ([`Reverse::read_word`], then
+    /// [`Reverse::prefer_kazakh_spelling`]).
+    fn word(
+        &self,
+        word: &str,
+        prev: Option<char>,
+        next: Option<char>,
+        scratch: &mut Scratch,
+        out: &mut String,
+    ) -> Kind {
+        let mark = out.len();
+        let kind = self.read_word(word, prev, next, scratch, out);
+        if kind != Kind::Foreign {
+            self.prefer_kazakh_spelling(word, mark, out);
+        }
+        kind
+    }
+
+    /// Rewrites the reading of `latin` (at `mark` in `out`) in the Kazakh spelling that
+    /// `tables/variants.tsv` gives for it, when the scheme writes that spelling as the same Latin:
+    /// `İbrahim` reads Ибрахим by the letters (h is х and һ), and Ибраһим is the Kazakh spelling
+    /// of that name. A name is rewritten only when written as one (capital first letter).
+    fn prefer_kazakh_spelling(&self, latin: &str, mark: usize, out: &mut String) {
+        let (Some(variants), Some(forward)) = (&self.variants, &self.forward) else {
+            return;
+        };
+        let read = &out[mark..];
+        if read == latin {
+            return;
+        }
+        let as_name = latin.starts_with(char::is_uppercase);
+        // In the 2018 alphabet a capital I may be І or И (`Ibrahım`, read Ібрахим).
+        let other = (self.scheme == Scheme::Latn2018 && read.contains('І')).then(|| read.replace('І', "И"));
+        let engine = Engine {
+            rules: Some(forward),
+            flags: Flags {
+                repair: false,
+                protect: false,
+            },
+            log: None,
+        };
+        let candidate = std::iter::once(read).chain(other.as_deref()).find_map(|reading| {
+            let kazakh = variants
+                .unify(&reading.to_lowercase())
+                .filter(|f| as_name || !f.starts_with(char::is_uppercase))?;
+            let candidate = case_like(reading, &kazakh);
+            (engine.convert_letters(&candidate, None, None) == latin).then_some(candidate)
+        });
+        if let Some(candidate) = candidate {
+            out.truncate(mark);
+            out.push_str(&candidate);
+        }
+    }
+
     /// Converts one word (a run of letters) by the lexicon or the rules, appending its Cyrillic
     /// to `out`, or the word itself when it stays, and says how Kazakh it looks.
-    fn word(
+    fn read_word(
         &self,
         word: &str,
         prev: Option<char>,
@@ -528,6 +590,8 @@ mod tests {
             lexicon: scheme.lexicon(),
             exceptions: None,
             protect: true,
+            variants: Variants::bundled(crate::spelling::Spelling::Kazakh),
+            forward: scheme.table().map(RuleSet::new),
             memo,
         }
     }

@@ -361,6 +361,12 @@ impl Builder {
                 lexicon: if self.lexicon { scheme.lexicon() } else { None },
                 exceptions: exceptions.clone(),
                 protect: self.flags.protect,
+                variants: if self.lexicon {
+                    Variants::bundled(Spelling::Kazakh)
+                } else {
+                    None
+                },
+                forward: scheme.table().map(RuleSet::new),
                 memo: MemoPool::default(),
             })
         };
