@@ -83,15 +83,9 @@ impl Kind {
 }
 
 impl Reverse {
+    /// The letter rules of this reading, without repairs.
     fn letters(&self) -> Engine<'_> {
-        Engine {
-            rules: Some(&self.rules),
-            flags: Flags {
-                repair: false,
-                protect: false,
-            },
-            log: None,
-        }
+        letters_of(&self.rules)
     }
 
     /// Writes the lexicon key of a word into `key` ([`fold_into`]).
@@ -235,14 +229,7 @@ impl Reverse {
         let as_name = latin.starts_with(char::is_uppercase);
         // In the 2018 alphabet a capital I may be І or И (`Ibrahım`, read Ібрахим).
         let other = (self.scheme == Scheme::Latn2018 && read.contains('І')).then(|| read.replace('І', "И"));
-        let engine = Engine {
-            rules: Some(forward),
-            flags: Flags {
-                repair: false,
-                protect: false,
-            },
-            log: None,
-        };
+        let engine = letters_of(forward);
         let candidate = std::iter::once(read).chain(other.as_deref()).find_map(|reading| {
             let kazakh = variants
                 .unify(&reading.to_lowercase())
@@ -437,6 +424,18 @@ impl Reverse {
         }
         out.push_str(&line[last..]);
         changed
+    }
+}
+
+/// An engine of `rules` letter by letter, without repairs or protected tokens.
+fn letters_of(rules: &RuleSet) -> Engine<'_> {
+    Engine {
+        rules: Some(rules),
+        flags: Flags {
+            repair: false,
+            protect: false,
+        },
+        log: None,
     }
 }
 
