@@ -204,12 +204,7 @@ impl WordMemo {
     }
 
     fn place(&mut self, hash: u64, slot: Slot) {
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        while self.slots[i].tag != 0 {
-            i = (i + 1) & mask;
-        }
-        self.slots[i] = slot;
+        place(&mut self.slots, hash, slot);
     }
 
     /// Doubles the table, placing every word again.
@@ -221,13 +216,7 @@ impl WordMemo {
             let at = slot.at as usize;
             let start = at + HEADER;
             let word = &bytes[start..start + usize::from(bytes[at + 1])];
-            let h = hash(word, bytes[at] & 7);
-            let mask = self.slots.len() - 1;
-            let mut i = h as usize & mask;
-            while self.slots[i].tag != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = slot;
+            place(&mut self.slots, hash(word, bytes[at] & 7), slot);
         }
     }
 
@@ -243,6 +232,16 @@ impl WordMemo {
 /// one, dropped afterwards), so that a converter used from a large thread pool keeps at most
 /// this many memos' memory.
 const MAX_POOLED: usize = 8;
+
+/// Puts `slot` in the first empty slot of `slots` from the one `hash` names.
+fn place(slots: &mut [Slot], hash: u64, slot: Slot) {
+    let mask = slots.len() - 1;
+    let mut i = hash as usize & mask;
+    while slots[i].tag != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = slot;
+}
 
 /// Memos shared by the clones of one converter: a conversion takes one for its duration, so
 /// threads converting at once each have their own.
