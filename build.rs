@@ -358,6 +358,40 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
         keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
     );
 
+    let file = "lexicon/keyboard-letters.tsv";
+    let text = read(dir, file);
+    let rows = table::records(&text, &table::KEYBOARD_LETTERS_HEADER).unwrap_or_else(|e| fail(file, e));
+    let mut keys = BTreeSet::new();
+    for (line, f) in &rows {
+        let window = |w: &str| w.chars().count() <= 4 && !w.contains('|');
+        if !window(f[0])
+            || !window(f[2])
+            || f[1].chars().count() != 1
+            || f[3].chars().count() != 1
+            || f[4].parse::<u32>().is_err()
+            || !f[5].parse::<u8>().is_ok_and(|p| p <= 100)
+        {
+            fail(
+                file,
+                format!("line {line}: one typed and one written letter, windows of letters, count a number and share a percentage"),
+            );
+        }
+        if !keys.insert(format!("{}|{}{}", f[0], f[1], f[2])) {
+            fail(file, format!("line {line}: duplicate window"));
+        }
+    }
+    let keyed: Vec<(String, String)> = rows
+        .iter()
+        .filter(|_| lexicon)
+        .map(|(_, f)| (format!("{}|{}{}", f[0], f[1], f[2]), format!("{}\t{}", f[3], f[5])))
+        .collect();
+    write_word_table(
+        out,
+        "KEYBOARD_LETTERS",
+        &format!("Letters before `|`, then a letter typed on a Russian keyboard and the letters after it -> the letter written, share in percent (`tables/{file}`)."),
+        keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
+    );
+
     // Russian words.
     let text = read(dir, "russian.tsv");
     let rows = table::records(&text, &table::WORD_HEADER).unwrap_or_else(|e| fail("russian.tsv", e));

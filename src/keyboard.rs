@@ -1,18 +1,24 @@
 //! Kazakh typed on a Russian keyboard: к for қ, у for ү, и for і (Казакстан → Қазақстан).
 //!
 //! The stand-ins are `tables/keyboard.tsv`; the words come from a lexicon of Kazakh word forms
-//! keyed by how they look when typed that way (`tables/lexicon/keyboard-words.tsv`), and the
-//! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`. A sentence is repaired
-//! only when it is Kazakh: the lexicon's sure words and the words with Kazakh letters must
-//! outnumber the Russian words of `tables/russian.tsv`. In a sentence that has Kazakh letters
-//! elsewhere only sure words are repaired (`оте жақсы` → `өте жақсы`), typed forms the news
-//! never writes that were seen often (`казир` → `қазір`) once the sentence shows a sure word,
-//! and unseen forms of a long sure stem; in one typed without any Kazakh letter every word the
-//! lexicon or its endings can read is. Hyphen-joined words are read part by part.
+//! keyed by how they look when typed that way (`tables/lexicon/keyboard-words.tsv`), the
+//! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`, and the letters of
+//! words no stem and ending can read from the letters around them (`keyboard-letters.tsv`). A
+//! sentence is repaired only when it is Kazakh: the sure words (entries, or words read surely
+//! without one: [`Evidence`]) and the words with Kazakh letters must outnumber the Russian words of
+//! `tables/russian.tsv`. In a sentence that has Kazakh letters elsewhere only sure words are
+//! repaired (`оте жақсы` → `өте жақсы`), typed forms the news never writes (`казир` →
+//! `қазір`) once the sentence shows a sure word, and forms of a long sure stem or of a word
+//! written as typed, or read letter by letter (names the lexicon lacks keep their letters); in
+//! one typed without any Kazakh letter every word the lexicon, its endings or its letters can
+//! read is. Hyphen-joined words are read part by part.
 
 use std::borrow::Cow;
 
-use crate::rules::{split_on, WordFilter, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN, STAND_INS};
+use crate::rules::{
+    split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN,
+    STAND_INS,
+};
 use crate::spelling::is_back;
 
 /// The typed form of an entry is no word of the news text (`sure` column, see
@@ -78,13 +84,25 @@ fn stand_in(c: char) -> Option<char> {
     STAND_INS.get(i).copied().filter(|&t| t != '\0')
 }
 
+/// Whether `a` and `b` are typed with the same keys on a Russian keyboard (`тоқаевтың` and
+/// `токаевтын`).
+pub(crate) fn same_keys(a: &str, b: &str) -> bool {
+    let key = |c: char| stand_in(c).unwrap_or(c);
+    a.chars().map(key).eq(b.chars().map(key))
+}
+
 /// What one sentence shows about its language.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Evidence {
     /// Words with a Kazakh letter.
     pub(crate) kazakh_letters: usize,
-    /// Words the lexicon surely reads as a Kazakh word typed with stand-ins.
+    /// Words the lexicon surely reads as a Kazakh word typed with stand-ins: its entries, and
+    /// words it lacks that read as a sure stem and an ending.
     pub(crate) sure: usize,
+    /// Words the lexicon lacks that [`letter_by_letter`] reads with every letter it changes
+    /// written so [`EVIDENCE_SHARE`] of the time: two of them
+    /// count as a sure word (one may be a word of its own, `атпен`, that looks typed).
+    pub(crate) read: usize,
     /// Frequent Russian words.
     pub(crate) russian: usize,
 }
@@ -151,13 +169,19 @@ impl Evidence {
             self.russian += 1;
         } else if seen.entry.is_some_and(|e| e.2 >= SURE) {
             self.sure += 1;
+        } else if seen.entry.is_none() && lower.len() <= LONGEST_WORD {
+            if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower) {
+                self.sure += 1;
+            } else if letter_by_letter(lower, EVIDENCE_SHARE).is_some() {
+                self.read += 1;
+            }
         }
     }
 
-    /// The three counts, as three characters below U+0080 (a memo keeps them as text); `None`
-    /// when a count is 128 or more.
+    /// The counts, as characters below U+0080 (a memo keeps them as text); `None` when a count
+    /// is 128 or more.
     pub(crate) fn counts(&self) -> Option<String> {
-        let counts = [self.kazakh_letters, self.sure, self.russian];
+        let counts = [self.kazakh_letters, self.sure, self.read, self.russian];
         counts
             .iter()
             .map(|&n| u8::try_from(n).ok().filter(|&n| n < 0x80).map(char::from))
@@ -168,26 +192,28 @@ impl Evidence {
     pub(crate) fn merge(&mut self, other: &Evidence) {
         self.kazakh_letters += other.kazakh_letters;
         self.sure += other.sure;
+        self.read += other.read;
         self.russian += other.russian;
     }
 
     /// Adds counts given as [`Evidence::counts`] does.
     pub(crate) fn add_counts(&mut self, counts: &[u8]) {
-        if let [kazakh_letters, sure, russian] = *counts {
+        if let [kazakh_letters, sure, read, russian] = *counts {
             self.kazakh_letters += usize::from(kazakh_letters);
             self.sure += usize::from(sure);
+            self.read += usize::from(read);
             self.russian += usize::from(russian);
         }
     }
 
     /// Whether the sentence is Russian: its Russian words outnumber the signs of Kazakh.
     pub(crate) fn is_russian(&self) -> bool {
-        self.russian > 0 && self.kazakh_letters + self.sure <= self.russian
+        self.russian > 0 && self.kazakh_letters + self.sure + self.read <= self.russian
     }
 
     /// The repair the sentence gets.
     pub(crate) fn mode(&self) -> Mode {
-        if self.sure == 0 || self.is_russian() {
+        if (self.sure == 0 && self.read < 2) || self.is_russian() {
             Mode::None
         } else if self.kazakh_letters == 0 {
             Mode::All
@@ -201,8 +227,8 @@ impl Evidence {
 /// `mode`; `None` to leave it. A word that has some Kazakh letters already (`кұқықтары`) is
 /// completed only from a sure entry that no other Kazakh form shares and that keeps every
 /// Kazakh letter it has (`құқықтары`; `көл` never becomes `қол`, nor `есіне` `есіңе`). `seen` is
-/// what [`look`] says of `lower`.
-pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
+/// what [`look`] says of `lower`; `name`, whether the word is capitalized ([`derive`]).
+pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen, name: bool) -> Option<String> {
     if seen.kazakh_letters {
         return complete(lower);
     }
@@ -210,16 +236,16 @@ pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
         (_, Mode::None) => return None,
         (Some((form, _, sure)), _) if sure >= UNSEEN || mode == Mode::All => form.to_string(),
         (Some(_), _) => return None,
-        (None, mode) => derive(lower, mode == Mode::Sure)?,
+        (None, mode) => derive(lower, mode == Mode::Sure, name)?,
     };
     (!form.is_empty() && form != lower).then_some(form)
 }
 
 /// Like [`repair`], part by part for a word of hyphen-joined parts (`ис-шарага` →
-/// `іс-шараға`); `seen` is what [`look`] says of the whole word.
-pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen) -> Option<String> {
+/// `іс-шараға`); `seen` is what [`look`] says of the whole word, `name` as for [`repair`].
+pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen, name: bool) -> Option<String> {
     if !lower.as_bytes().contains(&b'-') {
-        return repair(lower, mode, seen);
+        return repair(lower, mode, seen, name);
     }
     let mut out = String::with_capacity(lower.len() + 8);
     let mut changed = false;
@@ -227,7 +253,7 @@ pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen) -> Option<String
         if i > 0 {
             out.push('-');
         }
-        match repair(part, mode, look(part)) {
+        match repair(part, mode, look(part), name) {
             Some(form) => {
                 out.push_str(&form);
                 changed = true;
@@ -241,7 +267,7 @@ pub(crate) fn repair_parts(lower: &str, mode: Mode, seen: Seen) -> Option<String
 /// A word with some of its Kazakh letters typed as stand-ins, completed from a sure entry.
 fn complete(lower: &str) -> Option<String> {
     // The word as typed, in a buffer on the stack (longer words are left alone).
-    let mut buf = [0u8; 96];
+    let mut buf = [0u8; LONGEST_WORD];
     let mut len = 0;
     for c in lower.chars() {
         let t = stand_in(c).unwrap_or(c);
@@ -279,16 +305,138 @@ fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Op
 
 /// A word the lexicon never saw, read as a known stem plus a known ending: of all the ways to
 /// cut it, the reading whose stems and written endings are seen most often (the cuts that give
-/// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`). In a sentence repaired
-/// only where sure (`sure_only`), the stem must be a sure entry and the ending written one way
-/// [`SURE_SHARE`] of the time. Failing a stem, the ending alone is read ([`ending_only`]).
-fn derive(lower: &str, sure_only: bool) -> Option<String> {
+/// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`).
+/// In a sentence repaired only where sure (`sure_only`), the stem must be a sure entry or a
+/// word written as typed (`акционер` + `лік`), and the ending written one way [`SURE_SHARE`]
+/// of the time. Failing a stem, the word is read letter by letter ([`letter_by_letter`]),
+/// and failing that its ending alone ([`ending_only`]); a name (`name`: the word is
+/// capitalized) in a sentence repaired only where sure is not read letter by letter: names the
+/// lexicon lacks are mostly foreign (`Каримов`, `Подарогын`).
+fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
+    if lower.len() > LONGEST_WORD {
+        return None;
+    }
     // Known stems first; failing those, stems read the same way (`белгиле` + `нбеген`).
     let best = best_reading(lower, sure_only, false).or_else(|| best_reading(lower, sure_only, true));
     match best {
         Some((form, _)) => Some(form),
-        None => ending_only(lower, if sure_only { SURE_ENDING } else { 3 }),
+        // A name the lexicon lacks keeps its letters in a sentence repaired only where sure.
+        None if sure_only && name => ending_only(lower, SURE_ENDING),
+        None => letter_by_letter(lower, LETTER_SHARE)
+            .or_else(|| ending_only(lower, if sure_only { SURE_ENDING } else { 3 })),
     }
+}
+
+/// The longest word, in bytes, that is read as a stem and an ending or letter by letter (the
+/// longest Kazakh words have about 30 letters; the cuts of a longer token would take time
+/// that grows with the square of its length).
+const LONGEST_WORD: usize = 96;
+
+/// The most letters on each side of a letter that [`letter_by_letter`] looks at.
+const WINDOW: usize = 3;
+
+/// The share (percent) of its uses a letter must be written so between the letters around it
+/// for [`letter_by_letter`] to write it in a repair.
+const LETTER_SHARE: u32 = 90;
+
+/// The same, for a word the lexicon lacks to show that its sentence was typed on a Russian
+/// keyboard ([`Evidence::read`]).
+const EVIDENCE_SHARE: u32 = 98;
+
+/// A word no stem and ending can read, letter by letter: each letter that stands in for a
+/// Kazakh letter is read as it is most often written between the letters around it (up to
+/// [`WINDOW`] on each side, as typed; `tables/lexicon/keyboard-letters.tsv`), the widest window
+/// seen deciding. `None` when that leaves the word as typed, or when a letter changed is
+/// written so less than `min_share` percent of the time.
+fn letter_by_letter(lower: &str, min_share: u32) -> Option<String> {
+    // The word between its edge marks, as typed.
+    let mut buf = ['\0'; LONGEST_WORD + 2];
+    let mut len = 0;
+    for c in std::iter::once('^').chain(lower.chars()).chain(std::iter::once('$')) {
+        *buf.get_mut(len)? = c;
+        len += 1;
+    }
+    let typed = &buf[..len];
+    // The reading, from the first letter that changes.
+    let mut out: Option<String> = None;
+    for (i, &c) in typed.iter().enumerate().take(len - 1).skip(1) {
+        match letter_read(typed, i) {
+            Some((letter, share)) if letter != c => {
+                if share < min_share {
+                    return None;
+                }
+                out.get_or_insert_with(|| {
+                    let mut s = String::with_capacity(lower.len() + 8);
+                    s.extend(&typed[1..i]);
+                    s
+                })
+                .push(letter);
+            }
+            _ => {
+                if let Some(out) = &mut out {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out.filter(|out| keeps_harmony(lower, out))
+}
+
+/// How the letter at `i` of `typed` (a word between `^` and `$`) is most often written, and
+/// the share of the uses written so: from the widest window of `keyboard-letters.tsv` around
+/// it. `None` for a letter that stands in for no Kazakh letter.
+fn letter_read(typed: &[char], i: usize) -> Option<(char, u32)> {
+    // The widest window in UTF-8, with `|` before the letter: each narrower window's key is a
+    // part of it.
+    let mut key = [0u8; 4 * (2 * WINDOW + 1) + 1];
+    let mut n = 0;
+    let from = i.saturating_sub(WINDOW);
+    // Where each letter before the letter starts.
+    let mut starts = [0; WINDOW];
+    for (j, c) in typed[from..i].iter().enumerate() {
+        starts[j] = n;
+        n += c.encode_utf8(&mut key[n..]).len();
+    }
+    let bar = n;
+    key[n] = b'|';
+    n += 1;
+    // Where the letter and each letter after it end.
+    let after = &typed[i..(i + 1 + WINDOW).min(typed.len())];
+    let mut ends = [0; WINDOW + 1];
+    for (j, c) in after.iter().enumerate() {
+        n += c.encode_utf8(&mut key[n..]).len();
+        ends[j] = n;
+    }
+    let look = |k: usize| {
+        let first = i.saturating_sub(k);
+        let start = if first == i { bar } else { starts[first - from] };
+        let end = ends[k.min(after.len() - 1)];
+        let mut fields = split_on(KEYBOARD_LETTERS.get_bytes(&key[start..end])?, b'\t');
+        let letter = fields.next()?.chars().next()?;
+        Some((letter, fields.next()?.parse::<u32>().ok()?))
+    };
+    // The window of the letter alone first: a letter without one stands in for nothing.
+    let alone = look(0)?;
+    (1..=WINDOW).rev().find_map(look).or(Some(alone))
+}
+
+/// Whether each vowel `read` has where `typed` has another agrees with the nearest vowels on
+/// either side, back (`kk-back-vowel`) or front (`kk-front-vowel`): a stem's vowels agree, and
+/// an ending follows the stem's last vowel (`акционерлік`, `корпоративті`, but not `тәтты`).
+/// и, which loans and names put among back vowels, only counts before an ending.
+fn keeps_harmony(typed: &str, read: &str) -> bool {
+    // The vowels, each with whether it is back and whether it was read.
+    let vowels: Vec<(char, bool, bool)> = typed
+        .chars()
+        .zip(read.chars())
+        .filter(|&(_, r)| FRONT_VOWELS.contains(r) || BACK_VOWELS.contains(r))
+        .map(|(t, r)| (r, BACK_VOWELS.contains(r), t != r))
+        .collect();
+    vowels.iter().enumerate().all(|(i, &(_, back, read))| {
+        let before = i.checked_sub(1).map(|j| vowels[j]);
+        let after = vowels.get(i + 1).filter(|v| v.0 != 'и');
+        !read || [before, after.copied()].into_iter().flatten().all(|v| v.1 == back)
+    })
 }
 
 /// The most often seen reading of `lower` as a stem and an ending, with its score: the stems
@@ -314,7 +462,7 @@ fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, 
             let Some((form, count, sure)) = word(stem) else {
                 continue;
             };
-            if sure_only && (sure < SURE || stem.chars().count() < SURE_STEM) {
+            if sure_only && ((sure < SURE && !form.is_empty()) || stem.chars().count() < SURE_STEM) {
                 continue;
             }
             (
@@ -398,22 +546,58 @@ mod tests {
     #[test]
     fn the_examples_of_the_normalizer_specification() {
         assert_eq!(
-            repair("казакстан", Mode::Sure, look("казакстан")).as_deref(),
+            repair("казакстан", Mode::Sure, look("казакстан"), false).as_deref(),
             Some("қазақстан")
         );
-        assert_eq!(repair("улкен", Mode::Sure, look("улкен")).as_deref(), Some("үлкен"));
+        assert_eq!(
+            repair("улкен", Mode::Sure, look("улкен"), false).as_deref(),
+            Some("үлкен")
+        );
         // tests/data/variants/real_world_substitutions.tsv (Duolingo).
         assert_eq!(
-            repair("кұқықтары", Mode::Sure, look("кұқықтары")).as_deref(),
+            repair("кұқықтары", Mode::Sure, look("кұқықтары"), false).as_deref(),
             Some("құқықтары")
         );
-        assert_eq!(repair("көл", Mode::All, look("көл")), None);
+        assert_eq!(repair("көл", Mode::All, look("көл"), false), None);
     }
 
     #[test]
     fn a_stem_may_itself_be_a_word_and_an_ending() {
         assert_eq!(best_reading("белгиленбеген", false, false), None);
-        assert_eq!(derive("белгиленбеген", false).as_deref(), Some("белгіленбеген"));
+        assert_eq!(derive("белгиленбеген", false, false).as_deref(), Some("белгіленбеген"));
+    }
+
+    #[test]
+    fn letters_are_read_from_the_letters_around_them() {
+        for (typed, kazakh) in [
+            ("кенистик", "кеңістік"),
+            ("корпоративти", "корпоративті"),
+            ("кезекшиликте", "кезекшілікте"),
+            ("билимдерин", "білімдерін"),
+            ("жуздестик", "жүздестік"),
+            ("сузилди", "сүзілді"),
+        ] {
+            assert_eq!(letter_by_letter(typed, 0).as_deref(), Some(kazakh), "{typed}");
+        }
+        // Russian loans keep their letters where a repair looks.
+        for loan in ["скрининг", "коворкинг", "облигация"] {
+            assert_eq!(letter_by_letter(loan, LETTER_SHARE), None, "{loan}");
+        }
+    }
+
+    #[test]
+    fn a_vowel_read_agrees_with_its_neighbours() {
+        assert!(keeps_harmony("акционерлик", "акционерлік"));
+        assert!(keeps_harmony("корпоративти", "корпоративті"));
+        assert!(!keeps_harmony("татты", "тәтты"));
+        assert!(!keeps_harmony("озды", "өзды"));
+        assert!(!keeps_harmony("самани", "самані"));
+    }
+
+    #[test]
+    fn words_typed_with_the_same_keys() {
+        assert!(same_keys("тоқаевтың", "токаевтын"));
+        assert!(!same_keys("тоқаевтың", "токаевтан"));
     }
 
     #[test]

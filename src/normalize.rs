@@ -117,8 +117,10 @@ impl Transliterator {
     }
 }
 
-/// Normalizes `text` without changing its script: Unicode NFC, and look-alike letters from the
-/// other script inside a word repaired. Returns the text and the list of changes.
+/// Normalizes Cyrillic `text` as `--from cyrl --to cyrl` does: Unicode NFC, look-alike letters
+/// from the other script inside a word, Kazakh typed on a Russian keyboard and spelling
+/// variants (the defaults of [`Transliterator::new`] from `cyrl` to `cyrl`). Returns the text
+/// and the list of changes.
 ///
 /// ```
 /// let (text, changes) = jazu::normalize("жаhан Aстана");

@@ -279,7 +279,7 @@ impl WordRepairs {
             return None;
         }
         let typed = if self.keyboard {
-            keyboard::repair_parts(lower, mode, seen)
+            keyboard::repair_parts(lower, mode, seen, form.starts_with(char::is_uppercase))
         } else {
             None
         };
@@ -289,7 +289,16 @@ impl WordRepairs {
         let unified = self
             .variants
             .as_ref()
-            .and_then(|v| typed.as_deref().and_then(|t| v.unify(t)).or_else(|| v.unify(lower)))
+            .and_then(|v| match typed.as_deref() {
+                // A word read back is unified as read. Unified as written only when that is
+                // more than another reading of the same keys: `Токаевтын` is `Тоқаевтың`, not
+                // `Тоқаевтын`.
+                Some(t) => v.unify(t).or_else(|| {
+                    v.unify(lower)
+                        .filter(|f| !keyboard::same_keys(&f.to_lowercase(), lower))
+                }),
+                None => v.unify(lower),
+            })
             .filter(|f| as_name || !f.starts_with(char::is_uppercase));
         match (unified, typed) {
             (Some(f), _) => Some((case_like(form, &f), Repair::Spelling)),

@@ -258,6 +258,9 @@ pub const RUSSIAN_LOANS_HEADER: [&str; 4] = ["cyrillic", "latn-2021", "latn-2018
 /// The header of `lexicon/keyboard-suffixes.tsv`.
 pub const KEYBOARD_SUFFIXES_HEADER: [&str; 6] = ["harmony", "after", "typed", "kazakh", "count", "share"];
 
+/// The header of `lexicon/keyboard-letters.tsv`.
+pub const KEYBOARD_LETTERS_HEADER: [&str; 6] = ["before", "typed", "after", "kazakh", "count", "share"];
+
 /// The header of a word list (`foreign.tsv`, `russian.tsv`).
 pub const WORD_HEADER: [&str; 2] = ["word", "note"];
 

@@ -266,8 +266,15 @@ fn measure(injection: &Injection, text: &[&str]) -> Rate {
         clean_changed: 0,
         misses: Vec::new(),
     };
+    // The reference: the sentence with only its Unicode forms and look-alikes repaired (KazNERD
+    // has a few mixed-script tokens as published), so that every other change counts.
+    let reference = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+        .repair_keyboard(false)
+        .spelling(Spelling::Off)
+        .build()
+        .unwrap();
     for sentence in text {
-        let (original, _) = jazu::normalize(sentence);
+        let original = reference.convert(sentence);
         let originals = words(&original);
         let mut spoiled = Vec::new();
         let mut which = Vec::new();
@@ -332,25 +339,25 @@ fn injected_errors_are_repaired() {
             name: "look-alike letter, a third of the words",
             spoil: lookalike,
             whole_sentence: false,
-            goals: (99.9, 99.99),
+            goals: (99.9, 99.95),
         },
         Injection {
             name: "decomposed letter or Latin schwa, every word",
             spoil: decomposed,
             whole_sentence: true,
-            goals: (99.9, 99.99),
+            goals: (99.9, 99.95),
         },
         Injection {
             name: "Russian keyboard, whole sentence",
             spoil: keyboard,
             whole_sentence: true,
-            goals: (95.2, 99.4),
+            goals: (97.2, 99.2),
         },
         Injection {
             name: "Russian keyboard, a third of the words",
             spoil: keyboard,
             whole_sentence: false,
-            goals: (88.5, 99.99),
+            goals: (94.6, 99.9),
         },
     ];
     let mut failures = Vec::new();

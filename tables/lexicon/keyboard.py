@@ -10,10 +10,10 @@ keyboard-words.tsv: for every word as typed on a Russian keyboard (each Kazakh l
 as in tables/keyboard.tsv), the Kazakh form written most often, when it was seen at least twice.
 A typed form that is itself a word of the edited news text counts as that word (five times
 each, so a news word is not taken for a typing error); in the reviews, a typed form seen as it
-is also counts for itself. `sure` is 1 when the typed form never occurs in the news text and its
-Kazakh form was seen at least ten times (as казир, 79 % қазір): such words are repaired in a sentence that shows other words typed that way
-(a sure one), and in one typed without Kazakh letters at all; 0 when it does occur (бастарын,
-a word of its own beside бастарың): only in the latter. `sure` is 2 when, besides, the Kazakh form
+is also counts for itself. `sure` is 1 when the typed form never occurs in the news text (as
+казир, 79 % қазір): such words are repaired in a sentence that shows other words typed that way
+(a sure one), and in one typed without Kazakh letters at all; 0 when it does occur (тур, a word
+of its own beside тұр): only in the latter. `sure` is 2 when, besides, the Kazakh form
 has at least 80 % of the uses: such words are repaired in any Kazakh sentence, and they tell
 that the sentence was typed that way. `sure` is 3 when, besides, no other Kazakh form was seen
 with that key: only then is a word that has some of its Kazakh letters completed (кұқықтары →
@@ -30,7 +30,20 @@ as `kazakh` (-тын is -тың about half the time, -ларынын is -лар�
 Uses in the news text count five times here too: the reviews are full of the second person
 (-сың), which edited text rarely needs.
 
-Usage: python3 tables/lexicon/keyboard.py [KAZSANDRA_TSV]   (from the repository root)
+keyboard-letters.tsv: for words no stem and ending can read, each letter typed with a Russian
+keyboard's stand-in (а г к н о у х и) is read from the letters around it as typed: `before`
+and `after` are up to three letters on each side (`^` and `$` mark the word's edges), `kazakh`
+the letter written most often there, `count` how often the window was seen and `share` the
+percentage written as `kazakh`. The word's sources are those above (news uses five times),
+and the Russian words of the ru_RU spelling dictionary of A. I. Lebedev (BSD-style; entries
+as listed, no affixes; RU_RU_DIC, default /usr/share/hunspell/ru_RU.dic: apt-get install
+hunspell-ru) that the sources lack, once each, written as typed: Kazakh text borrows Russian
+words, which keep и, к, г where Kazakh words would have і, қ, ғ (скрининг, not скрінінг);
+windows of every width from three letters a side down to none are kept when seen at least
+three times, and a window is left out where the next narrower one already gives the same
+letter with a share no more than five points apart (it would decide the same).
+
+Usage: python3 tables/lexicon/keyboard.py [KAZSANDRA_TSV [RU_RU_DIC]]   (from the repository root)
 """
 import collections
 import csv
@@ -46,10 +59,13 @@ HELD_OUT = 10
 MIN_COUNT = 2
 SURE_SHARE = 0.8
 NEWS_WEIGHT = 5
-UNSEEN_MIN = 10
 MAX_ENDING = 8
 ANY_LETTER = "*"
 DECIDED = 90
+WINDOW = 3
+RU_RU_DIC = "/usr/share/hunspell/ru_RU.dic"
+RUSSIAN_WORD = re.compile(r"[а-яё]+")
+WINDOW_MIN = 3
 
 
 def table(name, header):
@@ -64,6 +80,7 @@ def table(name, header):
 
 
 FOLD = {k: t for k, t, _ in table("keyboard.tsv", ["kazakh", "typed", "note"])}
+STAND_INS = set(FOLD.values())
 CLASSES = {n: m for n, m, _ in table("classes.tsv", ["name", "members", "note"])}
 BACK, FRONT = set(CLASSES["kk-back-vowel"]), set(CLASSES["kk-front-vowel"])
 ENDINGS = [v for kind, v, _, _ in table("harmony.tsv", ["kind", "value", "pair", "note"]) if kind == "ending"]
@@ -112,6 +129,44 @@ def read_reviews(path):
     return kazakh, plain
 
 
+def russian_words(path, kazakh):
+    """The words of the ru_RU dictionary that `kazakh` lacks, lower case."""
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        entries = {line.strip().split("/")[0].lower() for line in f}
+    return sorted(w for w in entries if RUSSIAN_WORD.fullmatch(w) and w not in kazakh)
+
+
+def letter_windows(words, news, russian):
+    """The rows of keyboard-letters.tsv (see the docstring)."""
+    windows = collections.defaultdict(collections.Counter)
+    weights = [(w, c + news[w] * (NEWS_WEIGHT - 1)) for w, c in words.items()] + [(w, 1) for w in russian]
+    for w, weight in weights:
+        t = "^" + typed(w) + "$"
+        for i in range(1, len(t) - 1):
+            if t[i] not in STAND_INS:
+                continue
+            # Near the edges, wider windows may be the same one: counted once.
+            for key in {(t[max(0, i - k) : i], t[i], t[i + 1 : i + 1 + k]) for k in range(WINDOW + 1)}:
+                windows[key][w[i - 1]] += weight
+    decided = {}
+    for key, candidates in windows.items():
+        total = sum(candidates.values())
+        if total >= WINDOW_MIN:
+            letter, n = candidates.most_common(1)[0]
+            decided[key] = (letter, total, 100 * n // total)
+    rows = []
+    for (before, t, after), (letter, total, share) in sorted(decided.items()):
+        k = max(len(before), len(after))
+        if k:
+            # The next narrower window, as the reader backs off to it.
+            narrower = decided.get((before[max(0, len(before) - k + 1) :], t, after[: k - 1]))
+            if narrower and narrower[0] == letter and abs(narrower[2] - share) <= 5:
+                continue
+        rows.append((before, t, after, letter, total, share))
+    return rows
+
+
 def main():
     news = read_news()
     reviews, plain = read_reviews(sys.argv[1] if len(sys.argv) > 1 else REVIEWS)
@@ -135,7 +190,7 @@ def main():
         # A word with some Kazakh letters is completed only from a key that one form owns.
         alone = sum(1 for f in candidates if f != t) == 1
         level = 1 + int(sure and alone) if sure else 0
-        entries.append((t, "" if form == t else form, n, int(unseen and (sure or n >= UNSEEN_MIN)) + level))
+        entries.append((t, "" if form == t else form, n, int(unseen) + level))
     endings = collections.defaultdict(collections.Counter)
     for w, c in words.items():
         weight = c + news[w] * (NEWS_WEIGHT - 1)
@@ -156,6 +211,10 @@ def main():
                 if share < DECIDED or 100 * general.most_common(1)[0][1] // sum(general.values()) >= DECIDED:
                     continue
             suffixes.append((h, b, t, ending, total, share))
+    dic = sys.argv[2] if len(sys.argv) > 2 else RU_RU_DIC
+    if not os.path.exists(dic):
+        sys.exit(f"not found: {dic} (apt-get install hunspell-ru)")
+    letters = letter_windows(words, news, russian_words(dic, words))
     head = "# generated by tables/lexicon/keyboard.py from KazNERD and KazSAnDRA (CC BY 4.0, see README.md); do not edit\n"
     with open(os.path.join(ROOT, "tables", "lexicon", "keyboard-words.tsv"), "w", encoding="utf-8") as f:
         f.write("# Russian-keyboard spelling -> Kazakh word form (empty: the typed form is itself the word).\n")
@@ -165,6 +224,11 @@ def main():
         f.write("# Ending typed on a Russian keyboard -> written ending, by the harmony of the stem (b: back, f: front) and its last letter as typed.\n")
         f.write(head + "harmony\tafter\ttyped\tkazakh\tcount\tshare\n")
         f.writelines(f"{h}\t{b}\t{t}\t{k}\t{n}\t{p}\n" for h, b, t, k, n, p in suffixes)
+    with open(os.path.join(ROOT, "tables", "lexicon", "keyboard-letters.tsv"), "w", encoding="utf-8") as f:
+        f.write("# A letter typed with a Russian keyboard's stand-in -> the letter written, by up to three typed letters on each side (^ and $: the word's edges).\n")
+        f.write(head + "before\ttyped\tafter\tkazakh\tcount\tshare\n")
+        f.writelines(f"{b}\t{t}\t{a}\t{k}\t{n}\t{p}\n" for b, t, a, k, n, p in letters)
+    print(f"{len(letters)} letter windows", file=sys.stderr)
     print(f"{len(entries)} words ({sum(1 for e in entries if e[3])} sure), {len(suffixes)} endings", file=sys.stderr)
 
 
