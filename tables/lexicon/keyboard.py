@@ -10,10 +10,12 @@ keyboard-words.tsv: for every word as typed on a Russian keyboard (each Kazakh l
 as in tables/keyboard.tsv), the Kazakh form written most often, when it was seen at least twice.
 A typed form that is itself a word of the edited news text counts as that word (five times
 each, so a news word is not taken for a typing error); in the reviews, a typed form seen as it
-is also counts for itself. `sure` is 1 when the typed form never occurs in the news text (as
-казир, 79 % қазір): such words are repaired in a sentence that shows other words typed that way
-(a sure one), and in one typed without Kazakh letters at all; 0 when it does occur (тур, a word
-of its own beside тұр): only in the latter. `sure` is 2 when, besides, the Kazakh form
+is also counts for itself. `sure` is 1 when the news text writes the typed form at most once
+for every RARE_AS_TYPED uses of the Kazakh form (казир never, 79 % қазір; тур 2 times against
+тұр 75): such words are repaired in a sentence that shows other words typed that way (a sure
+one), and in one typed without Kazakh letters at all; 0 when it is more frequent (кан, 1
+against қан 9): only in the latter. The levels above need the typed form never to occur in
+the news text. `sure` is 2 when, besides, the Kazakh form
 has at least 80 % of the uses: such words are repaired in any Kazakh sentence, and they tell
 that the sentence was typed that way. `sure` is 3 when, besides, no other Kazakh form was seen
 with that key: only then is a word that has some of its Kazakh letters completed (кұқықтары →
@@ -63,6 +65,7 @@ MAX_ENDING = 8
 ANY_LETTER = "*"
 DECIDED = 90
 WINDOW = 3
+RARE_AS_TYPED = 10
 RU_RU_DIC = "/usr/share/hunspell/ru_RU.dic"
 RUSSIAN_WORD = re.compile(r"[а-яё]+")
 WINDOW_MIN = 3
@@ -185,8 +188,8 @@ def main():
         form, n = candidates.most_common(1)[0]
         if n < MIN_COUNT:
             continue
-        unseen = form != t and news[t] == 0
-        sure = unseen and n / sum(candidates.values()) >= SURE_SHARE
+        unseen = form != t and news[t] * RARE_AS_TYPED <= news[form]
+        sure = form != t and news[t] == 0 and n / sum(candidates.values()) >= SURE_SHARE
         # A word with some Kazakh letters is completed only from a key that one form owns.
         alone = sum(1 for f in candidates if f != t) == 1
         level = 1 + int(sure and alone) if sure else 0
