@@ -422,6 +422,14 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
         if !is_word_char(c) {
             continue;
         }
+        // Marks that NFC joins to the character before them (`>` and U+0338 are `≯`) belong to
+        // it, not to the word after them: the word starts where it will once in NFC.
+        if !is_letter(c) && joins_marks(token[..i].chars().next_back(), &token[i..]) {
+            while let Some(d) = token[next..].chars().next().filter(|&d| is_mark(d) && !is_letter(d)) {
+                next += d.len_utf8();
+            }
+            continue;
+        }
         let mut end = next;
         loop {
             end = cyrillic_letters_end(b, end);
@@ -464,6 +472,16 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
             cyrillic_only,
         });
     }
+}
+
+/// Whether NFC joins `before` with some of the marks that `rest` starts with (it then starts
+/// with another character).
+fn joins_marks(before: Option<char>, rest: &str) -> bool {
+    let Some(before) = before else {
+        return false;
+    };
+    let marks = rest.chars().take_while(|&d| is_mark(d) && !is_letter(d));
+    std::iter::once(before).chain(marks).nfc().next() != Some(before)
 }
 
 /// Whether `word` has only letters of U+0400..U+04FF other than U+0482..U+0489 (a sign and

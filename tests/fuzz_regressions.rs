@@ -95,3 +95,12 @@ fn normalize_2_change_quotes_the_input() {
 fn normalize_10_word_starts_at_a_combining_mark() {
     replay("normalize-10.bin", true);
 }
+
+/// `normalize-11`: `s@>\u{338}актауга` beside a word with Kazakh letters. The word started at
+/// the mark U+0338, which NFC joins to the `>` before it (`≯`): the first time the word began
+/// with a mark and was not read back, the second time it began at `а` and was (`ақтауға`).
+/// Marks that NFC joins to the character before them are no longer the start of a word.
+#[test]
+fn normalize_11_marks_joined_to_the_character_before() {
+    replay("normalize-11.bin", true);
+}
