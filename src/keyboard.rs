@@ -451,18 +451,21 @@ fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, 
         let (stem_form, stem_count) = if derived {
             // A stem read as a stem and an ending is trusted only when it has seven letters or
             // more and the ending after it two or more (`брако` + `ньерлер` is no reading).
-            if ending.chars().count() < 2 {
+            if ending.chars().count() < 2 || stem.chars().count() < SURE_STEM + 2 {
                 continue;
             }
-            match best_reading(stem, sure_only, false).filter(|_| stem.chars().count() >= SURE_STEM + 2) {
+            match best_reading(stem, sure_only, false) {
                 Some(found) => (Cow::Owned(found.0), found.1),
                 None => continue,
             }
         } else {
+            if sure_only && stem.chars().count() < SURE_STEM {
+                continue;
+            }
             let Some((form, count, sure)) = word(stem) else {
                 continue;
             };
-            if sure_only && ((sure < SURE && !form.is_empty()) || stem.chars().count() < SURE_STEM) {
+            if sure_only && sure < SURE && !form.is_empty() {
                 continue;
             }
             (
