@@ -203,6 +203,48 @@ fn write_word_table<'a>(out: &mut String, name: &str, doc: &str, records: impl I
     .unwrap();
 }
 
+/// A table of the keyboard lexicon, its rows keyed by some of their fields.
+struct KeyedTable<'a> {
+    /// The file, under `tables/`.
+    file: &'a str,
+    header: &'a [&'a str],
+    /// The static it is written to.
+    name: &'a str,
+    doc: &'a str,
+    /// What a row that is not `valid` breaks.
+    problem: &'a str,
+    valid: fn(&[&str]) -> bool,
+    key: fn(&[&str]) -> String,
+    value: fn(&[&str]) -> String,
+}
+
+/// Checks every row of `t` (valid, keys unique) and writes it as a word table of key -> value,
+/// left empty without the `keyboard-lexicon` feature (`lexicon`).
+fn write_keyed_table(dir: &Path, out: &mut String, lexicon: bool, t: KeyedTable) {
+    let text = read(dir, t.file);
+    let rows = table::records(&text, t.header).unwrap_or_else(|e| fail(t.file, e));
+    let mut keys = BTreeSet::new();
+    for (line, f) in &rows {
+        if !(t.valid)(f) {
+            fail(t.file, format!("line {line}: {}", t.problem));
+        }
+        if !keys.insert((t.key)(f)) {
+            fail(t.file, format!("line {line}: duplicate key"));
+        }
+    }
+    let keyed: Vec<(String, String)> = rows
+        .iter()
+        .filter(|_| lexicon)
+        .map(|(_, f)| ((t.key)(f), (t.value)(f)))
+        .collect();
+    write_word_table(
+        out,
+        t.name,
+        &format!("{} (`tables/{}`).", t.doc, t.file),
+        keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
+    );
+}
+
 /// The Russian loanwords read back from Latin (`tables/lexicon/russian-loans.tsv`), checked and
 /// written as one text. Empty without the `russian-loans` feature.
 fn write_russian_loans(dir: &Path, out: &mut String) {
@@ -294,102 +336,66 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
     }
     writeln!(out, "/// The stand-in for the Kazakh letter U+0400 + i (`tables/keyboard.tsv`), or NUL.\npub(crate) static STAND_INS: [char; 256] = {letters:?};\n").unwrap();
 
-    let file = "lexicon/keyboard-words.tsv";
-    let text = read(dir, file);
-    let rows = table::records(&text, &table::KEYBOARD_WORDS_HEADER).unwrap_or_else(|e| fail(file, e));
-    let mut keys = BTreeSet::new();
-    for (line, f) in &rows {
-        if !keys.insert(f[0]) {
-            fail(file, format!("line {line}: duplicate key {:?}", f[0]));
-        }
-        if f[2].parse::<u32>().is_err() || !matches!(f[3], "0" | "1" | "2" | "3") {
-            fail(file, format!("line {line}: `count` must be a number, `sure` 0 to 3"));
-        }
-    }
     // Without the `keyboard-lexicon` feature the tables are checked but left empty.
     let lexicon = env::var_os("CARGO_FEATURE_KEYBOARD_LEXICON").is_some();
     writeln!(out, "/// Whether the Russian-keyboard lexicon is compiled in (feature `keyboard-lexicon`).\npub(crate) const HAS_KEYBOARD_LEXICON: bool = {lexicon};\n").unwrap();
-    let records = rows
-        .iter()
-        .filter(|_| lexicon)
-        .map(|(_, f)| (f[0], format!("{}\t{}\t{}", f[1], f[2], f[3])));
-    write_word_table(
+    write_keyed_table(
+        dir,
         out,
-        "KEYBOARD_WORDS",
-        &format!(
-            "Word typed on a Russian keyboard -> Kazakh form (empty: the word itself), count, sure (`tables/{file}`)."
-        ),
-        records,
+        lexicon,
+        KeyedTable {
+            file: "lexicon/keyboard-words.tsv",
+            header: &table::KEYBOARD_WORDS_HEADER,
+            name: "KEYBOARD_WORDS",
+            doc: "Word typed on a Russian keyboard -> Kazakh form (empty: the word itself), count, sure",
+            problem: "`count` must be a number, `sure` 0 to 3",
+            valid: |f| f[2].parse::<u32>().is_ok() && matches!(f[3], "0" | "1" | "2" | "3"),
+            key: |f| f[0].to_string(),
+            value: |f| format!("{}\t{}\t{}", f[1], f[2], f[3]),
+        },
     );
-
-    let file = "lexicon/keyboard-suffixes.tsv";
-    let text = read(dir, file);
-    let rows = table::records(&text, &table::KEYBOARD_SUFFIXES_HEADER).unwrap_or_else(|e| fail(file, e));
-    let mut keys = BTreeSet::new();
-    for (line, f) in &rows {
-        if !matches!(f[0], "b" | "f")
-            || f[1].chars().count() != 1
-            || f[4].parse::<u32>().is_err()
-            || !f[5].parse::<u8>().is_ok_and(|p| p <= 100)
-        {
-            fail(
-                file,
-                format!("line {line}: harmony must be b or f, after one letter, count a number and share a percentage"),
-            );
-        }
-        if !keys.insert(format!("{}{}{}", f[0], f[1], f[2])) {
-            fail(file, format!("line {line}: duplicate ending"));
-        }
-    }
-    let keyed: Vec<(String, String)> = rows
-        .iter()
-        .filter(|_| lexicon)
-        .map(|(_, f)| {
-            (
-                format!("{}{}{}", f[0], f[1], f[2]),
-                format!("{}\t{}\t{}", f[3], f[4], f[5]),
-            )
-        })
-        .collect();
-    write_word_table(
+    write_keyed_table(
+        dir,
         out,
-        "KEYBOARD_SUFFIXES",
-        &format!("Harmony (`b`/`f`) + the stem's last letter + ending, typed on a Russian keyboard -> written ending, count, share in percent (`tables/{file}`)."),
-        keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
+        lexicon,
+        KeyedTable {
+            file: "lexicon/keyboard-suffixes.tsv",
+            header: &table::KEYBOARD_SUFFIXES_HEADER,
+            name: "KEYBOARD_SUFFIXES",
+            doc: "Harmony (`b`/`f`) + the stem's last letter + ending, typed on a Russian keyboard -> written ending, count, share in percent",
+            problem: "harmony must be b or f, after one letter, count a number and share a percentage",
+            valid: |f| {
+                matches!(f[0], "b" | "f")
+                    && f[1].chars().count() == 1
+                    && f[4].parse::<u32>().is_ok()
+                    && f[5].parse::<u8>().is_ok_and(|p| p <= 100)
+            },
+            key: |f| format!("{}{}{}", f[0], f[1], f[2]),
+            value: |f| format!("{}\t{}\t{}", f[3], f[4], f[5]),
+        },
     );
-
-    let file = "lexicon/keyboard-letters.tsv";
-    let text = read(dir, file);
-    let rows = table::records(&text, &table::KEYBOARD_LETTERS_HEADER).unwrap_or_else(|e| fail(file, e));
-    let mut keys = BTreeSet::new();
-    for (line, f) in &rows {
-        let window = |w: &str| w.chars().count() <= 4 && !w.contains('|');
-        if !window(f[0])
-            || !window(f[2])
-            || f[1].chars().count() != 1
-            || f[3].chars().count() != 1
-            || f[4].parse::<u32>().is_err()
-            || !f[5].parse::<u8>().is_ok_and(|p| p <= 100)
-        {
-            fail(
-                file,
-                format!("line {line}: one typed and one written letter, windows of letters, count a number and share a percentage"),
-            );
-        }
-        if !keys.insert(format!("{}|{}{}", f[0], f[1], f[2])) {
-            fail(file, format!("line {line}: duplicate window"));
-        }
-    }
-    let keyed: Vec<(String, String)> = rows
-        .iter()
-        .filter(|_| lexicon)
-        .map(|(_, f)| (format!("{}|{}{}", f[0], f[1], f[2]), format!("{}\t{}", f[3], f[5])))
-        .collect();
-    write_word_table(
+    write_keyed_table(
+        dir,
         out,
-        "KEYBOARD_LETTERS",
-        &format!("Letters before `|`, then a letter typed on a Russian keyboard and the letters after it -> the letter written, share in percent (`tables/{file}`)."),
-        keyed.iter().map(|(k, v)| (k.as_str(), v.clone())),
+        lexicon,
+        KeyedTable {
+            file: "lexicon/keyboard-letters.tsv",
+            header: &table::KEYBOARD_LETTERS_HEADER,
+            name: "KEYBOARD_LETTERS",
+            doc: "Letters before `|`, then a letter typed on a Russian keyboard and the letters after it -> the letter written, share in percent",
+            problem: "one typed and one written letter, windows of letters, count a number and share a percentage",
+            valid: |f| {
+                let window = |w: &str| w.chars().count() <= 4 && !w.contains('|');
+                window(f[0])
+                    && window(f[2])
+                    && f[1].chars().count() == 1
+                    && f[3].chars().count() == 1
+                    && f[4].parse::<u32>().is_ok()
+                    && f[5].parse::<u8>().is_ok_and(|p| p <= 100)
+            },
+            key: |f| format!("{}|{}{}", f[0], f[1], f[2]),
+            value: |f| format!("{}\t{}", f[3], f[5]),
+        },
     );
 
     // Russian words.
