@@ -494,7 +494,11 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
             ),
         }
     }
-    for (name, members) in [("BACK_VOWELS", "kk-back-vowel"), ("FRONT_VOWELS", "kk-front-vowel")] {
+    for (name, members) in [
+        ("BACK_VOWELS", "kk-back-vowel"),
+        ("FRONT_VOWELS", "kk-front-vowel"),
+        ("LOAN_VOWELS", "kk-loan-vowel"),
+    ] {
         let m = class_members(members).unwrap_or_else(|| fail("classes.tsv", format!("class {members} is missing")));
         writeln!(
             out,

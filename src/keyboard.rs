@@ -5,8 +5,8 @@
 //! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`, and the letters of
 //! words no stem and ending can read from the letters around them (`keyboard-letters.tsv`). A
 //! sentence is repaired only when it is Kazakh: the sure words (entries, or words read surely
-//! without one: [`Evidence`]) and the words with Kazakh letters must outnumber the Russian words of
-//! `tables/russian.tsv`. In a sentence that has Kazakh letters elsewhere only sure words are
+//! without one: [`Evidence`]) and the words with Kazakh letters must outnumber the Russian
+//! words of `tables/russian.tsv`. In a sentence that has Kazakh letters elsewhere only sure words are
 //! repaired (`оте жақсы` → `өте жақсы`), typed forms the news never writes (`казир` →
 //! `қазір`) once the sentence shows a sure word, and forms of a long sure stem or of a word
 //! written as typed, or read letter by letter (names the lexicon lacks keep their letters); in
@@ -16,8 +16,8 @@
 use std::borrow::Cow;
 
 use crate::rules::{
-    split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, RUSSIAN,
-    STAND_INS,
+    split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, LOAN_VOWELS,
+    RUSSIAN, STAND_INS,
 };
 use crate::spelling::is_back;
 
@@ -100,8 +100,8 @@ pub(crate) struct Evidence {
     /// words it lacks that read as a sure stem and an ending.
     pub(crate) sure: usize,
     /// Words the lexicon lacks that [`letter_by_letter`] reads with every letter it changes
-    /// written so [`EVIDENCE_SHARE`] of the time: two of them
-    /// count as a sure word (one may be a word of its own, `атпен`, that looks typed).
+    /// written so [`EVIDENCE_SHARE`] of the time: two of them count as a sure word (one may be
+    /// a word of its own, `атпен`, that looks typed).
     pub(crate) read: usize,
     /// Frequent Russian words.
     pub(crate) russian: usize,
@@ -423,7 +423,8 @@ fn letter_read(typed: &[char], i: usize) -> Option<(char, u32)> {
 /// Whether each vowel `read` has where `typed` has another agrees with the nearest vowels on
 /// either side, back (`kk-back-vowel`) or front (`kk-front-vowel`): a stem's vowels agree, and
 /// an ending follows the stem's last vowel (`акционерлік`, `корпоративті`, but not `тәтты`).
-/// и, which loans and names put among back vowels, only counts before an ending.
+/// The vowels of `kk-loan-vowel` (и), which loans and names also put among back vowels, only
+/// count before an ending.
 fn keeps_harmony(typed: &str, read: &str) -> bool {
     // The vowels, each with whether it is back and whether it was read.
     let vowels: Vec<(char, bool, bool)> = typed
@@ -434,7 +435,7 @@ fn keeps_harmony(typed: &str, read: &str) -> bool {
         .collect();
     vowels.iter().enumerate().all(|(i, &(_, back, read))| {
         let before = i.checked_sub(1).map(|j| vowels[j]);
-        let after = vowels.get(i + 1).filter(|v| v.0 != 'и');
+        let after = vowels.get(i + 1).filter(|v| !LOAN_VOWELS.contains(v.0));
         !read || [before, after.copied()].into_iter().flatten().all(|v| v.1 == back)
     })
 }
