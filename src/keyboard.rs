@@ -227,7 +227,7 @@ impl Evidence {
 /// `mode`; `None` to leave it. A word that has some Kazakh letters already (`кұқықтары`) is
 /// completed only from a sure entry that no other Kazakh form shares and that keeps every
 /// Kazakh letter it has (`құқықтары`; `көл` never becomes `қол`, nor `есіне` `есіңе`). `seen` is
-/// what [`look`] says of `lower`; `name`, whether the word is capitalized ([`derive`]).
+/// what [`look`] says of `lower`; `name`, whether the word is capitalized ([`derive()`]).
 pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen, name: bool) -> Option<String> {
     if seen.kazakh_letters {
         return complete(lower);
