@@ -344,8 +344,12 @@ impl Reverse {
             }
         };
         let b = line.as_bytes();
-        for (s, e) in scan::Runs::new(b, apostrophe, &mut scratch.bits) {
+        for (s, e, sure) in scan::Runs::new(b, apostrophe, &mut scratch.bits) {
             let run = &b[s..e];
+            if sure && run[0] != b'\'' {
+                push(s, e);
+                continue;
+            }
             if run.is_ascii() {
                 // Letters, and in the 2017 alphabet apostrophes, which start no word.
                 if let Some(first) = run.iter().position(u8::is_ascii_alphabetic) {
@@ -384,37 +388,36 @@ impl Reverse {
         let base = out.len();
         let mut words = std::mem::take(&mut scratch.words);
         self.words(line, scratch, &mut words);
+        // Cyrillic takes two bytes for most Latin letters of one.
+        out.reserve(2 * line.len());
         let (mut foreign, mut kazakh) = (0, 0);
         let mut changed = false;
         let mut last = 0;
         for &(s, e) in &words {
-            out.push_str(&line[last..s]);
+            push_between(out, line, last, s);
+            last = e;
             let word = &line[s..e];
-            let (before, after) = (line[..s].chars().next_back(), line[e..].chars().next());
+            let (before, after) = (char_before(line, s), char_at_or_end(line, e));
             let key = memo::context(before, after).map(|c| (c, memo::hash(word.as_bytes(), c)));
-            let found = key.and_then(|(c, h)| memo.get(h, word.as_bytes(), c));
-            let (kind, word_changed) = match found {
+            let note = match key.and_then(|(c, h)| memo.get(h, word.as_bytes(), c)) {
                 Some((found, note)) => {
                     out.push_str(found);
-                    Kind::from_note(note)
+                    note
                 }
                 None => {
                     let mark = out.len();
                     let kind = self.word(word, before, after, scratch, out);
-                    let word_changed = out[mark..] != *word;
+                    let note = kind.note(out[mark..] != *word);
                     if let Some((c, h)) = key {
-                        memo.insert(h, word, c, &out[mark..], kind.note(word_changed));
+                        memo.insert(h, word, c, &out[mark..], note);
                     }
-                    (kind, word_changed)
+                    note
                 }
             };
-            match kind {
-                Kind::Foreign => foreign += 1,
-                Kind::Kazakh => kazakh += 1,
-                Kind::Plain => {}
-            }
+            let (kind, word_changed) = Kind::from_note(note);
+            foreign += usize::from(kind == Kind::Foreign);
+            kazakh += usize::from(kind == Kind::Kazakh);
             changed |= word_changed;
-            last = e;
         }
         scratch.words = words;
         if foreign >= FOREIGN_LINE && foreign > kazakh {
@@ -424,6 +427,16 @@ impl Reverse {
         }
         out.push_str(&line[last..]);
         changed
+    }
+}
+
+/// Appends `text[from..to]`, the characters between two words: most often one space, appended
+/// without a call to copy memory.
+#[inline]
+fn push_between(out: &mut String, text: &str, from: usize, to: usize) {
+    match text.as_bytes()[from..to] {
+        [x] if x.is_ascii() => out.push(char::from(x)),
+        _ => out.push_str(&text[from..to]),
     }
 }
 
@@ -449,7 +462,7 @@ struct Scratch {
     /// The protected tokens of the current line.
     protected: Vec<(usize, usize)>,
     /// The bytes of the current line that may belong to a word ([`scan::Runs`]).
-    bits: Vec<u64>,
+    bits: Vec<scan::Block>,
 }
 
 /// The filters of the words and of the stems of a scheme's lexicon (built on first use).
@@ -534,14 +547,35 @@ fn char_at(text: &str, i: usize) -> char {
     text[i..].chars().next().unwrap_or('\u{FFFD}')
 }
 
+/// The character that ends at byte `i` of `text` (a character boundary), if any; an ASCII one,
+/// the common case, read without decoding.
+#[inline]
+fn char_before(text: &str, i: usize) -> Option<char> {
+    match i.checked_sub(1).map(|j| text.as_bytes()[j]) {
+        Some(x) if x.is_ascii() => Some(char::from(x)),
+        None => None,
+        Some(_) => text[..i].chars().next_back(),
+    }
+}
+
+/// The character that starts at byte `i` of `text` (a character boundary), if any; an ASCII
+/// one read without decoding.
+#[inline]
+fn char_at_or_end(text: &str, i: usize) -> Option<char> {
+    match text.as_bytes().get(i) {
+        Some(&x) if x.is_ascii() => Some(char::from(x)),
+        None => None,
+        Some(_) => text[i..].chars().next(),
+    }
+}
+
 /// The whitespace-separated tokens of `line` that [`is_protected`] names (URLs, e-mail
 /// addresses, handles), into `out` as byte ranges in order. Only tokens that have what every
 /// protected token has ([`may_be_protected`]) are looked at.
 fn protected_tokens(line: &str, out: &mut Vec<(usize, usize)>) {
     let b = line.as_bytes();
     let mut from = 0;
-    while let Some(k) = b[from..].iter().position(|&x| matches!(x, b':' | b'@' | b'.')) {
-        let at = from + k;
+    while let Some(at) = scan::find_protect_mark(b, from) {
         if !may_be_protected(&b[at.saturating_sub(3)..=at]) {
             from = at + 1;
             continue;

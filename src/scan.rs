@@ -12,6 +12,7 @@ const BLOCK: usize = 64;
 /// letter, any byte of a character beyond ASCII, and the byte `apostrophe` (an ASCII apostrophe
 /// or 0xFF, no byte of UTF-8). Eight bytes are tested at once, as one number.
 #[inline]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn mark(block: &[u8], apostrophe: u8) -> u64 {
     let mut m = 0u64;
     let mut chunks = block.chunks_exact(8);
@@ -30,6 +31,7 @@ fn mark(block: &[u8], apostrophe: u8) -> u64 {
 
 /// [`mark`] of eight bytes read as a little-endian number.
 #[inline]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn mark8(x: u64, apostrophe: u8) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -48,27 +50,40 @@ fn mark8(x: u64, apostrophe: u8) -> u64 {
     flags.wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
-/// The runs of bytes of a text that may belong to words, as `(start, end)` byte ranges.
+/// The runs of bytes of a text that may belong to words, as `(start, end, sure)`: a byte range,
+/// and whether the run is surely letters only ([`all_letters`] would say so; `false` says
+/// only that the caller must look closer).
 ///
 /// A run holds whole characters: the bytes of a character beyond ASCII are all marked. Every
 /// word of letters, marks and apostrophes lies inside one run; a run may also hold characters
 /// that belong to no word (punctuation beyond ASCII), which the caller reads.
 pub(crate) struct Runs<'a> {
-    bits: &'a [u64],
+    blocks: &'a [Block],
     len: usize,
     pos: usize,
 }
 
+/// The marks of one block of 64 bytes.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub(crate) struct Block {
+    /// Bytes that may belong to a word ([`mark`]).
+    word: u64,
+    /// Bytes that may belong to a character that is no letter: every byte beyond ASCII, or
+    /// with SSE2 only the bytes that [`all_letters`] looks closer at.
+    suspect: u64,
+}
+
 impl<'a> Runs<'a> {
-    /// The runs of `text`, marking into `bits` (reused from call to call). With `apostrophe`
+    /// The runs of `text`, marking into `blocks` (reused from call to call). With `apostrophe`
     /// the ASCII apostrophe may belong to a word.
-    pub(crate) fn new(text: &[u8], apostrophe: bool, bits: &'a mut Vec<u64>) -> Runs<'a> {
+    pub(crate) fn new(text: &[u8], apostrophe: bool, blocks: &'a mut Vec<Block>) -> Runs<'a> {
         // 0xFF is no byte of UTF-8 text.
         let apostrophe = if apostrophe { b'\'' } else { 0xFF };
-        bits.clear();
-        bits.extend(text.chunks(BLOCK).map(|block| mark(block, apostrophe)));
+        blocks.clear();
+        let mut carry = 0;
+        blocks.extend(text.chunks(BLOCK).map(|block| marks(block, apostrophe, &mut carry)));
         Runs {
-            bits,
+            blocks,
             len: text.len(),
             pos: 0,
         }
@@ -79,25 +94,37 @@ impl<'a> Runs<'a> {
     fn next_bit(&self, from: usize, set: bool) -> usize {
         let mut k = from / BLOCK;
         let flip = if set { 0 } else { !0 };
-        let Some(&first) = self.bits.get(k) else {
+        let Some(first) = self.blocks.get(k) else {
             return self.len;
         };
-        let mut word = (first ^ flip) & (!0u64 << (from % BLOCK));
+        let mut word = (first.word ^ flip) & (!0u64 << (from % BLOCK));
         while word == 0 {
             k += 1;
-            match self.bits.get(k) {
-                Some(&w) => word = w ^ flip,
+            match self.blocks.get(k) {
+                Some(b) => word = b.word ^ flip,
                 None => return self.len,
             }
         }
         (k * BLOCK + word.trailing_zeros() as usize).min(self.len)
     }
+
+    /// Whether no byte of `start..end` (not empty) is suspect.
+    #[inline]
+    fn sure(&self, start: usize, end: usize) -> bool {
+        let (first, last) = (start / BLOCK, (end - 1) / BLOCK);
+        (first..=last).all(|k| {
+            let from = if k == first { start % BLOCK } else { 0 };
+            let to = if k == last { (end - 1) % BLOCK + 1 } else { BLOCK };
+            let range = (!0u64 >> (BLOCK - (to - from))) << from;
+            self.blocks[k].suspect & range == 0
+        })
+    }
 }
 
 impl Iterator for Runs<'_> {
-    type Item = (usize, usize);
+    type Item = (usize, usize, bool);
 
-    fn next(&mut self) -> Option<(usize, usize)> {
+    fn next(&mut self) -> Option<(usize, usize, bool)> {
         let start = self.next_bit(self.pos, true);
         if start >= self.len {
             self.pos = self.len;
@@ -105,7 +132,38 @@ impl Iterator for Runs<'_> {
         }
         let end = self.next_bit(start, false);
         self.pos = end;
-        Some((start, end))
+        Some((start, end, self.sure(start, end)))
+    }
+}
+
+/// The marks of one block (at most 64 bytes); `carry` passes what the next block needs to know
+/// of the end of this one.
+#[inline]
+fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // The last block is read padded with zeros, which are marked nothing.
+        let mut padded = [0u8; BLOCK];
+        let full = match <&[u8; BLOCK]>::try_from(block) {
+            Ok(full) => full,
+            Err(_) => {
+                padded[..block.len()].copy_from_slice(block);
+                &padded
+            }
+        };
+        sse2::marks(full, apostrophe, carry)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        *carry = 0;
+        let high = block
+            .iter()
+            .enumerate()
+            .fold(0, |m, (j, &x)| m | u64::from(x >> 7) << j);
+        Block {
+            word: mark(block, apostrophe),
+            suspect: high,
+        }
     }
 }
 
@@ -149,6 +207,156 @@ pub(crate) fn all_letters(run: &[u8]) -> bool {
     }
 }
 
+/// The first position at or after `from` of `text` that holds `:`, `@` or `.`, the bytes that
+/// every protected token (a URL, an e-mail address, a handle) has; eight bytes are tested at
+/// once, as one number.
+#[inline]
+pub(crate) fn find_protect_mark(text: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The top bit of each byte of `x` equal to `v`; exact for the lowest such byte.
+    let equal = |x: u64, v: u8| {
+        let y = x ^ (ONES * u64::from(v));
+        y.wrapping_sub(ONES) & !y & HIGH
+    };
+    let mut at = from;
+    #[cfg(target_arch = "x86_64")]
+    while at + 16 <= text.len() {
+        let mut sixteen = [0u8; 16];
+        sixteen.copy_from_slice(&text[at..at + 16]);
+        let hits = sse2::protect_marks(&sixteen);
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    while at + 8 <= text.len() {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&text[at..at + 8]);
+        let x = u64::from_le_bytes(eight);
+        let hits = equal(x, b':') | equal(x, b'@') | equal(x, b'.');
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    text[at.min(text.len())..]
+        .iter()
+        .position(|&x| matches!(x, b':' | b'@' | b'.'))
+        .map(|k| at + k)
+}
+
+/// The same tests, sixteen bytes at a time, with SSE2 (part of every x86-64 processor).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_xor_si128,
+    };
+
+    /// Sixteen bytes as one vector.
+    #[inline]
+    fn load(b: &[u8; 16]) -> __m128i {
+        let mut half = [0u8; 8];
+        half.copy_from_slice(&b[..8]);
+        let low = i64::from_le_bytes(half);
+        half.copy_from_slice(&b[8..]);
+        let high = i64::from_le_bytes(half);
+        // SAFETY: SSE2 is part of the x86-64 baseline, so every x86-64 processor has it.
+        unsafe { _mm_set_epi64x(high, low) }
+    }
+
+    /// Byte `x` in `lo..=hi`, in each byte of a vector.
+    #[inline]
+    fn within(x: __m128i, lo: u8, hi: u8) -> __m128i {
+        // SAFETY: as in `load`.
+        unsafe {
+            // Unsigned order, as signed order once the top bit is flipped.
+            let flip = |v: u8| _mm_set1_epi8((v ^ 0x80) as i8);
+            let y = _mm_xor_si128(x, _mm_set1_epi8(-128));
+            _mm_andnot_si128(
+                _mm_or_si128(_mm_cmplt_epi8(y, flip(lo)), _mm_cmpgt_epi8(y, flip(hi))),
+                _mm_set1_epi8(-1),
+            )
+        }
+    }
+
+    /// The bits of a vector's bytes that are set (all ones), byte `j` to bit `j`.
+    #[inline]
+    fn bits(x: __m128i) -> u64 {
+        // SAFETY: as in `load`.
+        u64::from(unsafe { _mm_movemask_epi8(x) } as u16)
+    }
+
+    /// The marks of sixteen bytes: bytes of a word, lead bytes that start no sure letter, the
+    /// lead bytes D2, the bytes that follow a D2 in no sure letter, the lead bytes C3, and the
+    /// bytes that follow a C3 in no sure letter.
+    #[inline]
+    fn marks16(b: &[u8; 16], apostrophe: u8) -> [u64; 6] {
+        let x = load(b);
+        // SAFETY: as in `load`.
+        unsafe {
+            let eq = |v: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(v as i8));
+            // `a`..=`z` once folded to lower case, shifted to the bottom of the signed range.
+            let shifted = _mm_add_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F));
+            let letter = _mm_cmplt_epi8(shifted, _mm_set1_epi8(-128 + 26));
+            // The top bit of `x` is set for every byte beyond ASCII.
+            let word = _mm_or_si128(_mm_or_si128(letter, eq(apostrophe)), x);
+            // Lead bytes of letters for sure: C3..=C9 (Latin) and D0..=D3 (Cyrillic); every
+            // other lead byte is suspect.
+            let lead = within(x, 0xC0, 0xFF);
+            let sure_lead = _mm_or_si128(within(x, 0xC3, 0xC9), within(x, 0xD0, 0xD3));
+            let odd_lead = _mm_andnot_si128(sure_lead, lead);
+            // After D2, 82..=89 are signs; after C3, 97 and B7 are × and ÷.
+            let signs = within(x, 0x82, 0x89);
+            let times = _mm_or_si128(eq(0x97), eq(0xB7));
+            [
+                bits(word),
+                bits(odd_lead),
+                bits(eq(0xD2)),
+                bits(signs),
+                bits(eq(0xC3)),
+                bits(times),
+            ]
+        }
+    }
+
+    /// [`super::marks`] of a whole block; `carry` holds bit 0 for a D2 and bit 1 for a C3 as
+    /// the last byte of the block before.
+    #[inline]
+    pub(super) fn marks(block: &[u8; 64], apostrophe: u8, carry: &mut u64) -> super::Block {
+        let mut m = [0u64; 6];
+        for (k, sixteen) in block.chunks_exact(16).enumerate() {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(sixteen);
+            for (all, part) in m.iter_mut().zip(marks16(&b, apostrophe)) {
+                *all |= part << (16 * k);
+            }
+        }
+        let [word, odd, d2, signs, c3, times] = m;
+        let after_d2 = d2 << 1 | (*carry & 1);
+        let after_c3 = c3 << 1 | (*carry >> 1 & 1);
+        *carry = d2 >> 63 | (c3 >> 63) << 1;
+        super::Block {
+            word,
+            suspect: odd | (after_d2 & signs) | (after_c3 & times),
+        }
+    }
+
+    /// Bit `j`: byte `j` is `:`, `@` or `.`.
+    #[inline]
+    pub(super) fn protect_marks(b: &[u8; 16]) -> u32 {
+        let x = load(b);
+        // SAFETY: as in `load`.
+        unsafe {
+            let eq = |v: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(v as i8));
+            let hits = _mm_or_si128(_mm_or_si128(eq(b':'), eq(b'@')), eq(b'.'));
+            u32::from(_mm_movemask_epi8(hits) as u16)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,7 +364,7 @@ mod tests {
     fn runs(text: &str, apostrophe: bool) -> Vec<&str> {
         let mut bits = Vec::new();
         Runs::new(text.as_bytes(), apostrophe, &mut bits)
-            .map(|(s, e)| &text[s..e])
+            .map(|(s, e, _)| &text[s..e])
             .collect()
     }
 
@@ -190,6 +398,66 @@ mod tests {
                 assert_eq!(mark8(u64::from(x) << 24, apostrophe) == 1 << 3, expected, "{x:#x}");
             }
         }
+    }
+
+    #[test]
+    fn protect_marks_are_found_as_one_at_a_time() {
+        for seed in 0u64..3000 {
+            let bytes: Vec<u8> = (0..(seed % 37))
+                .map(|i| {
+                    [b'a', b':', b'@', b'.', 0xD0, b'/', 0x3A ^ 0x80, b'-']
+                        [(seed.wrapping_mul(0x9E37_79B9) >> (i % 29)) as usize % 8]
+                })
+                .collect();
+            for from in 0..=bytes.len() {
+                let one = bytes[from..]
+                    .iter()
+                    .position(|&x| matches!(x, b':' | b'@' | b'.'))
+                    .map(|k| from + k);
+                assert_eq!(find_protect_mark(&bytes, from), one, "{bytes:?} from {from}");
+            }
+        }
+    }
+
+    #[test]
+    fn sure_runs_are_letters_and_marks_are_the_bytewise_marks() {
+        let pool = [
+            'a', 'Z', ' ', '\'', 'ş', 'ñ', '×', '÷', 'қ', 'ғ', '҂', '«', '»', '—', 'ʰ', 'ǵ', 'Ӛ', 'ª', '€', '😀', '-',
+            '.',
+        ];
+        for seed in 0u64..4000 {
+            let len = (seed % 90) as usize;
+            let text: String = (0..len)
+                .map(|i| {
+                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 7) % pool.len() as u64)
+                        as usize]
+                })
+                .collect();
+            let b = text.as_bytes();
+            for apostrophe in [false, true] {
+                let mut blocks = Vec::new();
+                let runs: Vec<_> = Runs::new(b, apostrophe, &mut blocks).collect();
+                let apostrophe = if apostrophe { b'\'' } else { 0xFF };
+                for (k, block) in blocks.iter().enumerate() {
+                    let bytes = &b[k * BLOCK..b.len().min((k + 1) * BLOCK)];
+                    let one = bytes.iter().enumerate().fold(0, |m, (j, &x)| {
+                        m | u64::from(x.is_ascii_alphabetic() || x >= 0x80 || x == apostrophe) << j
+                    });
+                    assert_eq!(block.word, one, "{text:?}");
+                }
+                for (s, e, sure) in runs {
+                    if sure {
+                        assert!(all_letters(&b[s..e]), "{:?} in {text:?}", &text[s..e]);
+                    }
+                }
+            }
+        }
+        // Runs of sure letters are found as such.
+        let text = "Qazaqstan Respublikasy şañyraq Қазақстан".repeat(3);
+        let mut blocks = Vec::new();
+        assert!(
+            Runs::new(text.as_bytes(), false, &mut blocks).all(|(_, _, sure)| sure || !cfg!(target_arch = "x86_64"))
+        );
     }
 
     #[test]
