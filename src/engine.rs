@@ -295,6 +295,9 @@ fn is_nfc_char(c: char) -> bool {
 pub(crate) fn is_alpha(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphabetic(),
+        // Latin-1 signs and General Punctuation: only ª µ º are letters.
+        0x80..=0xBF => matches!(c, 'ª' | 'µ' | 'º'),
+        0x2000..=0x206F => false,
         0xC0..=0x24F => c != '×' && c != '÷',
         0x400..=0x481 | 0x48A..=0x52F => true,
         _ => c.is_alphabetic(),

@@ -304,9 +304,15 @@ impl Reverse {
         let base = out.len();
         let mut changed = false;
         let mut scratch = Scratch::default();
+        let apostrophe = self.scheme == Scheme::Latn2017;
+        let mut blocks = Vec::new();
+        scan::mark_all(text.as_bytes(), apostrophe, &mut blocks);
         self.memo.with(|memo| {
+            let mut at = 0;
             for line in text.split_inclusive('\n') {
-                changed |= self.line(line, &mut scratch, memo, out);
+                let runs = scan::Runs::within(&blocks, at, at + line.len());
+                changed |= self.line(line, at, runs, &mut scratch, memo, out);
+                at += line.len();
             }
         });
         if !changed {
@@ -325,10 +331,11 @@ impl Reverse {
 
     /// The words of a line, into `words`: `(start, end)` byte ranges of runs of letters (with
     /// the combining marks and 2017 apostrophes that follow a letter), outside protected tokens
-    /// ([`protected_tokens`], into `protected`). The bytes that may belong to a word are marked
-    /// in one branch-free pass ([`scan::Runs`]); only runs with a character beyond ASCII are
-    /// read character by character.
-    fn words(&self, line: &str, scratch: &mut Scratch, words: &mut Vec<(usize, usize)>) {
+    /// ([`protected_tokens`], into `protected`). The bytes that may belong to a word were marked
+    /// in one branch-free pass over the whole text: `runs` are the line's ([`scan::Runs`]), as
+    /// positions in the text, where the line starts at `at`. Only runs that may hold a
+    /// character other than a letter are read character by character.
+    fn words(&self, line: &str, at: usize, runs: scan::Runs, scratch: &mut Scratch, words: &mut Vec<(usize, usize)>) {
         words.clear();
         let protected = &mut scratch.protected;
         protected.clear();
@@ -344,7 +351,7 @@ impl Reverse {
             }
         };
         let b = line.as_bytes();
-        for (s, e, sure) in scan::Runs::new(b, apostrophe, &mut scratch.bits) {
+        for (s, e, sure) in runs.map(|(s, e, sure)| (s - at, e - at, sure)) {
             let run = &b[s..e];
             if sure && run[0] != b'\'' {
                 push(s, e);
@@ -382,29 +389,38 @@ impl Reverse {
         }
     }
 
-    /// Converts one line into `out`; a line whose foreign words outnumber its Kazakh ones is
-    /// copied as it is.
-    fn line(&self, line: &str, scratch: &mut Scratch, memo: &mut WordMemo, out: &mut String) -> bool {
+    /// Converts one line (at `at` in the text, with its `runs`) into `out`; a line whose foreign
+    /// words outnumber its Kazakh ones is copied as it is.
+    fn line(
+        &self,
+        line: &str,
+        at: usize,
+        runs: scan::Runs,
+        scratch: &mut Scratch,
+        memo: &mut WordMemo,
+        out: &mut String,
+    ) -> bool {
         let base = out.len();
         let mut words = std::mem::take(&mut scratch.words);
-        self.words(line, scratch, &mut words);
+        self.words(line, at, runs, scratch, &mut words);
         // Cyrillic takes two bytes for most Latin letters of one.
         out.reserve(2 * line.len());
         let (mut foreign, mut kazakh) = (0, 0);
         let mut changed = false;
         let mut last = 0;
+        let b = line.as_bytes();
         for &(s, e) in &words {
             push_between(out, line, last, s);
             last = e;
-            let word = &line[s..e];
             let (before, after) = (char_before(line, s), char_at_or_end(line, e));
-            let key = memo::context(before, after).map(|c| (c, memo::hash(word.as_bytes(), c)));
-            let note = match key.and_then(|(c, h)| memo.get(h, word.as_bytes(), c)) {
+            let key = memo::context(before, after).map(|c| (c, memo::hash(&b[s..e], c)));
+            let note = match key.and_then(|(c, h)| memo.get(h, &b[s..e], c)) {
                 Some((found, note)) => {
                     out.push_str(found);
                     note
                 }
                 None => {
+                    let word = &line[s..e];
                     let mark = out.len();
                     let kind = self.word(word, before, after, scratch, out);
                     let note = kind.note(out[mark..] != *word);
@@ -461,8 +477,6 @@ struct Scratch {
     words: Vec<(usize, usize)>,
     /// The protected tokens of the current line.
     protected: Vec<(usize, usize)>,
-    /// The bytes of the current line that may belong to a word ([`scan::Runs`]).
-    bits: Vec<scan::Block>,
 }
 
 /// The filters of the words and of the stems of a scheme's lexicon (built on first use).

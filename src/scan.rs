@@ -73,19 +73,32 @@ pub(crate) struct Block {
     suspect: u64,
 }
 
+/// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
+/// With `apostrophe` the ASCII apostrophe may belong to a word.
+pub(crate) fn mark_all(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>) {
+    // 0xFF is no byte of UTF-8 text.
+    let apostrophe = if apostrophe { b'\'' } else { 0xFF };
+    blocks.clear();
+    let mut carry = 0;
+    blocks.extend(text.chunks(BLOCK).map(|block| marks(block, apostrophe, &mut carry)));
+}
+
 impl<'a> Runs<'a> {
     /// The runs of `text`, marking into `blocks` (reused from call to call). With `apostrophe`
     /// the ASCII apostrophe may belong to a word.
+    #[cfg(test)]
     pub(crate) fn new(text: &[u8], apostrophe: bool, blocks: &'a mut Vec<Block>) -> Runs<'a> {
-        // 0xFF is no byte of UTF-8 text.
-        let apostrophe = if apostrophe { b'\'' } else { 0xFF };
-        blocks.clear();
-        let mut carry = 0;
-        blocks.extend(text.chunks(BLOCK).map(|block| marks(block, apostrophe, &mut carry)));
+        mark_all(text, apostrophe, blocks);
+        Runs::within(blocks, 0, text.len())
+    }
+
+    /// The runs of bytes `start..end` of a text that [`mark_all`] marked into `blocks`, as
+    /// positions in the whole text. A run that goes on past `end` is cut there.
+    pub(crate) fn within(blocks: &'a [Block], start: usize, end: usize) -> Runs<'a> {
         Runs {
             blocks,
-            len: text.len(),
-            pos: 0,
+            len: end,
+            pos: start,
         }
     }
 
@@ -124,6 +137,7 @@ impl<'a> Runs<'a> {
 impl Iterator for Runs<'_> {
     type Item = (usize, usize, bool);
 
+    #[inline]
     fn next(&mut self) -> Option<(usize, usize, bool)> {
         let start = self.next_bit(self.pos, true);
         if start >= self.len {
