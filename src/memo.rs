@@ -68,7 +68,7 @@ impl Default for WordMemo {
     fn default() -> WordMemo {
         WordMemo {
             slots: vec![Slot::default(); FIRST_SLOTS],
-            entries: String::new(),
+            entries: "\0".repeat(PADDING),
             words: 0,
             max_words: MAX_WORDS,
         }
@@ -83,60 +83,106 @@ fn read8(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(eight)
 }
 
-/// Reads four bytes as a number.
-#[inline]
-fn read4(b: &[u8], at: usize) -> u64 {
-    let mut four = [0u8; 4];
-    four.copy_from_slice(&b[at..at + 4]);
-    u64::from(u32::from_le_bytes(four))
+/// A word as the memo reads it: its hash (with its [`context`]), and its first sixteen bytes
+/// as two numbers, zeros after its end, so that a short word is hashed and compared without a
+/// branch on its length.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Key {
+    /// The hash of the word and its context.
+    pub(crate) hash: u64,
+    low: u64,
+    high: u64,
 }
 
-/// The hash of a word and its [`context`]. The word is read as whole numbers (the last eight or
-/// four bytes overlapping the ones before), so that a short word costs one multiplication.
+/// The low `n` bytes of a number (all of them from eight on).
 #[inline]
-pub(crate) fn hash(word: &[u8], context: u8) -> u64 {
+fn low_bytes(n: usize) -> u64 {
+    if n >= 8 {
+        !0
+    } else {
+        (1u64 << (8 * n)) - 1
+    }
+}
+
+/// The hash of a word of `n` bytes in `context`, whose first sixteen bytes are `low` and
+/// `high` and the rest `tail` (from byte 16 on; words of sixteen bytes or fewer have none).
+#[inline]
+fn mix(low: u64, high: u64, tail: &[u8], n: usize, context: u8) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let n = word.len();
     let mut h = (u64::from(context) << 32 ^ n as u64).wrapping_mul(K);
     let mut mix = |x: u64| h = (h.rotate_left(23) ^ x).wrapping_mul(K);
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            mix(read8(word, at));
-            at += 8;
-        }
-        mix(read8(word, n - 8));
-    } else if n >= 4 {
-        mix(read4(word, 0) | read4(word, n - 4) << 32);
-    } else if n > 0 {
-        mix(u64::from(word[0]) | u64::from(word[n / 2]) << 8 | u64::from(word[n - 1]) << 16);
+    mix(low);
+    mix(high);
+    for chunk in tail.chunks(8) {
+        let mut eight = [0u8; 8];
+        eight[..chunk.len()].copy_from_slice(chunk);
+        mix(u64::from_le_bytes(eight));
     }
     h ^ (h >> 32)
 }
 
-/// Whether two words of the same length are equal, compared as numbers (words are short, and a
-/// call to `memcmp` costs more than the comparison).
+/// The memo key of `word` in `context`.
+#[inline]
+pub(crate) fn key(word: &[u8], context: u8) -> Key {
+    let mut sixteen = [0u8; 16];
+    let n = word.len().min(16);
+    sixteen[..n].copy_from_slice(&word[..n]);
+    let (low, high) = (read8(&sixteen, 0), read8(&sixteen, 8));
+    Key {
+        hash: mix(low, high, &word[n..], word.len(), context),
+        low,
+        high,
+    }
+}
+
+/// The memo key of the word `text[start..end]` in `context`, the same as [`key`]'s: a short
+/// word is read from the text around it, sixteen bytes at once.
+#[inline]
+pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key {
+    let n = end - start;
+    if n <= 16 && start + 16 <= text.len() {
+        let low = read8(text, start) & low_bytes(n);
+        let high = read8(text, start + 8) & low_bytes(n.saturating_sub(8));
+        Key {
+            hash: mix(low, high, &[], n, context),
+            low,
+            high,
+        }
+    } else {
+        key(&text[start..end], context)
+    }
+}
+
+/// The hash of a word and its [`context`] ([`Key::hash`]).
+#[inline]
+pub(crate) fn hash(word: &[u8], context: u8) -> u64 {
+    key(word, context).hash
+}
+
+/// Whether two words are equal, compared eight bytes at a time (words are short, and a call to
+/// `memcmp` costs more than the comparison).
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
     }
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            if read8(a, at) != read8(b, at) {
-                return false;
-            }
-            at += 8;
-        }
-        read8(a, n - 8) == read8(b, n - 8)
-    } else if n >= 4 {
-        read4(a, 0) == read4(b, 0) && read4(a, n - 4) == read4(b, n - 4)
-    } else {
-        a == b
+    if n < 8 {
+        return a == b;
     }
+    let mut at = 0;
+    while at + 8 < n {
+        if read8(a, at) != read8(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    read8(a, n - 8) == read8(b, n - 8)
 }
+
+/// Bytes of zeros kept after the last entry, so that the first sixteen bytes of any word held
+/// can be read at once.
+const PADDING: usize = 16;
 
 impl WordMemo {
     #[inline]
@@ -144,23 +190,31 @@ impl WordMemo {
         (hash >> 32) as u32 | 1
     }
 
-    /// The result and note of `word` in `context`, whose [`hash`] is `hash`.
+    /// The result and note of `word` in `context`, whose [`Key`] is `key`.
     #[inline]
-    pub(crate) fn get(&self, hash: u64, word: &[u8], context: u8) -> Option<(&str, u8)> {
+    pub(crate) fn get(&self, key: &Key, word: &[u8], context: u8) -> Option<(&str, u8)> {
         let mask = self.slots.len() - 1;
-        let tag = Self::tag(hash);
-        let mut i = hash as usize & mask;
+        let tag = Self::tag(key.hash);
+        let mut i = key.hash as usize & mask;
         let bytes = self.entries.as_bytes();
+        let n = word.len();
         loop {
             let slot = self.slots[i];
             if slot.tag == 0 {
                 return None;
             }
             let at = slot.at as usize;
-            if slot.tag == tag && bytes[at] & 7 == context && usize::from(bytes[at + 1]) == word.len() {
+            if slot.tag == tag && bytes[at] & 7 == context && usize::from(bytes[at + 1]) == n {
                 let start = at + HEADER;
-                let end = start + word.len();
-                if same(&bytes[start..end], word) {
+                let end = start + n;
+                let equal = if n <= 16 {
+                    // Every entry is followed by at least sixteen bytes.
+                    read8(bytes, start) & low_bytes(n) == key.low
+                        && read8(bytes, start + 8) & low_bytes(n.saturating_sub(8)) == key.high
+                } else {
+                    same(&bytes[start..end], word)
+                };
+                if equal {
                     let len = usize::from(bytes[at + 2]) | usize::from(bytes[at + 3]) << 7;
                     return Some((&self.entries[end..end + len], bytes[at] >> 3));
                 }
@@ -182,6 +236,7 @@ impl WordMemo {
         if (self.words + 1) * 2 > self.slots.len() {
             self.grow();
         }
+        self.entries.truncate(self.entries.len() - PADDING);
         let at = self.entries.len() as u32;
         let header = [
             context | note << 3,
@@ -193,6 +248,7 @@ impl WordMemo {
         self.entries.extend(header.map(char::from));
         self.entries.push_str(word);
         self.entries.push_str(out);
+        self.entries.push_str(&"\0".repeat(PADDING));
         self.place(
             hash,
             Slot {
@@ -224,6 +280,7 @@ impl WordMemo {
     fn clear(&mut self) {
         self.slots.fill(Slot::default());
         self.entries.clear();
+        self.entries.push_str(&"\0".repeat(PADDING));
         self.words = 0;
     }
 }
@@ -305,9 +362,9 @@ mod tests {
         let plain = context(None, Some(' ')).expect("no letter");
         let cr = context(Some('\r'), None).expect("no letter");
         memo.insert(hash(b"sh", plain), "sh", plain, "ш", 1);
-        assert_eq!(memo.get(hash(b"sh", plain), b"sh", plain), Some(("ш", 1)));
-        assert_eq!(memo.get(hash(b"sh", cr), b"sh", cr), None);
-        assert_eq!(memo.get(hash(b"s", plain), b"s", plain), None);
+        assert_eq!(memo.get(&key(b"sh", plain), b"sh", plain), Some(("ш", 1)));
+        assert_eq!(memo.get(&key(b"sh", cr), b"sh", cr), None);
+        assert_eq!(memo.get(&key(b"s", plain), b"s", plain), None);
     }
 
     #[test]
@@ -320,11 +377,11 @@ mod tests {
         }
         assert_eq!(memo.words, 10);
         let last = words.last().expect("words");
-        let found = memo.get(hash(last.as_bytes(), c), last.as_bytes(), c);
+        let found = memo.get(&key(last.as_bytes(), c), last.as_bytes(), c);
         assert_eq!(found, Some((last.to_uppercase().as_str(), 0)));
-        assert_eq!(memo.get(hash(b"w0", c), b"w0", c), None);
+        assert_eq!(memo.get(&key(b"w0", c), b"w0", c), None);
         for w in &words[words.len() - 10..] {
-            assert!(memo.get(hash(w.as_bytes(), c), w.as_bytes(), c).is_some(), "{w}");
+            assert!(memo.get(&key(w.as_bytes(), c), w.as_bytes(), c).is_some(), "{w}");
         }
     }
 
@@ -333,9 +390,24 @@ mod tests {
         let mut memo = WordMemo::default();
         let out = "ж".repeat(MAX_RESULT / 2);
         memo.insert(hash(b"zh", 7), "zh", 7, &out, 15);
-        assert_eq!(memo.get(hash(b"zh", 7), b"zh", 7), Some((out.as_str(), 15)));
+        assert_eq!(memo.get(&key(b"zh", 7), b"zh", 7), Some((out.as_str(), 15)));
         memo.insert(hash(b"z", 0), "z", 0, &"ж".repeat(MAX_RESULT), 0);
-        assert_eq!(memo.get(hash(b"z", 0), b"z", 0), None);
+        assert_eq!(memo.get(&key(b"z", 0), b"z", 0), None);
+    }
+
+    #[test]
+    fn a_key_read_in_a_text_is_the_key_of_the_word() {
+        let text = "a bc def ghij Qazaqstannyñ respublikasynyñ qalalarynyñ".as_bytes();
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                for context in [0, 3] {
+                    let (a, b) = (key_in(text, start, end, context), key(&text[start..end], context));
+                    assert_eq!((a.hash, a.low, a.high), (b.hash, b.low, b.high), "{start}..{end}");
+                }
+            }
+        }
+        assert_ne!(key(b"ab", 0).hash, key(b"ab\0", 0).hash);
+        assert_ne!(key(b"ab", 0).hash, key(b"ab", 1).hash);
     }
 
     #[test]
@@ -356,7 +428,7 @@ mod tests {
     fn a_pool_keeps_a_memo_for_each_thread_up_to_its_limit() {
         let pool = MemoPool::default();
         pool.with(|m| m.insert(hash(b"a", 0), "a", 0, "а", 0));
-        assert!(pool.with(|m| m.get(hash(b"a", 0), b"a", 0).is_some()));
+        assert!(pool.with(|m| m.get(&key(b"a", 0), b"a", 0).is_some()));
         // Threads converting at once take memos of their own; no more than the limit are kept.
         let threads = MAX_POOLED + 3;
         let all_in = std::sync::Barrier::new(threads);

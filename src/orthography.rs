@@ -148,7 +148,7 @@ impl WordRepairs {
             let remember = w.candidate && w.cyrillic_only;
             if remember {
                 let word = &text[w.start..w.end];
-                if let Some((counts, _)) = memo.get(memo::hash(word.as_bytes(), LOOKED), word.as_bytes(), LOOKED) {
+                if let Some((counts, _)) = memo.get(&memo::key(word.as_bytes(), LOOKED), word.as_bytes(), LOOKED) {
                     evidence.add_counts(counts.as_bytes());
                     ends.push(Looked::Remembered);
                     current.push(Cow::Borrowed(word));
@@ -200,9 +200,10 @@ impl WordRepairs {
                 continue;
             }
             let word = &text[w.start..w.end];
-            let h = memo::hash(word.as_bytes(), state);
+            let key = memo::key(word.as_bytes(), state);
+            let h = key.hash;
             let (edit, remember) = match *looked {
-                Looked::Remembered => match memo.get(h, word.as_bytes(), state) {
+                Looked::Remembered => match memo.get(&key, word.as_bytes(), state) {
                     Some((_, 0)) => (None, false),
                     Some((text, repair)) => (Some((text.to_string(), repair_of(repair))), false),
                     None => {

@@ -311,7 +311,7 @@ impl Reverse {
             let mut at = 0;
             for line in text.split_inclusive('\n') {
                 let runs = scan::Runs::within(&blocks, at, at + line.len());
-                changed |= self.line(line, at, runs, &mut scratch, memo, out);
+                changed |= self.line(text, line, at, runs, &mut scratch, memo, out);
                 at += line.len();
             }
         });
@@ -345,10 +345,13 @@ impl Reverse {
         let apostrophe = self.scheme == Scheme::Latn2017;
         let mut skip = protected.iter().copied().peekable();
         let mut push = |start: usize, end: usize| {
-            while skip.next_if(|&(_, e)| e <= start).is_some() {}
-            if skip.peek().is_none_or(|&(s, _)| s > start) {
-                words.push((start, end));
+            if skip.peek().is_some() {
+                while skip.next_if(|&(_, e)| e <= start).is_some() {}
+                if skip.peek().is_some_and(|&(s, _)| s <= start) {
+                    return;
+                }
             }
+            words.push((start, end));
         };
         let b = line.as_bytes();
         for (s, e, sure) in runs.map(|(s, e, sure)| (s - at, e - at, sure)) {
@@ -389,10 +392,12 @@ impl Reverse {
         }
     }
 
-    /// Converts one line (at `at` in the text, with its `runs`) into `out`; a line whose foreign
+    /// Converts one line (at `at` in `text`, with its `runs`) into `out`; a line whose foreign
     /// words outnumber its Kazakh ones is copied as it is.
+    #[allow(clippy::too_many_arguments)]
     fn line(
         &self,
+        text: &str,
         line: &str,
         at: usize,
         runs: scan::Runs,
@@ -413,8 +418,8 @@ impl Reverse {
             push_between(out, line, last, s);
             last = e;
             let (before, after) = (char_before(line, s), char_at_or_end(line, e));
-            let key = memo::context(before, after).map(|c| (c, memo::hash(&b[s..e], c)));
-            let note = match key.and_then(|(c, h)| memo.get(h, &b[s..e], c)) {
+            let key = memo::context(before, after).map(|c| (c, memo::key_in(text.as_bytes(), at + s, at + e, c)));
+            let note = match key.and_then(|(c, key)| memo.get(&key, &b[s..e], c)) {
                 Some((found, note)) => {
                     out.push_str(found);
                     note
@@ -424,8 +429,8 @@ impl Reverse {
                     let mark = out.len();
                     let kind = self.word(word, before, after, scratch, out);
                     let note = kind.note(out[mark..] != *word);
-                    if let Some((c, h)) = key {
-                        memo.insert(h, word, c, &out[mark..], note);
+                    if let Some((c, key)) = key {
+                        memo.insert(key.hash, word, c, &out[mark..], note);
                     }
                     note
                 }

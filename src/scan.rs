@@ -59,8 +59,12 @@ fn mark8(x: u64, apostrophe: u8) -> u64 {
 /// that belong to no word (punctuation beyond ASCII), which the caller reads.
 pub(crate) struct Runs<'a> {
     blocks: &'a [Block],
+    /// Where the runs stop.
     len: usize,
-    pos: usize,
+    /// The block looked at.
+    k: usize,
+    /// Its word bits not yet passed.
+    word: u64,
 }
 
 /// The marks of one block of 64 bytes.
@@ -93,37 +97,22 @@ impl<'a> Runs<'a> {
     }
 
     /// The runs of bytes `start..end` of a text that [`mark_all`] marked into `blocks`, as
-    /// positions in the whole text. A run that goes on past `end` is cut there.
+    /// positions in the whole text. A run that goes on past `end` is cut there; `start` is
+    /// where none goes on from before (the text's start, or after a byte of no word).
     pub(crate) fn within(blocks: &'a [Block], start: usize, end: usize) -> Runs<'a> {
+        let k = start / BLOCK;
+        let word = blocks.get(k).map_or(0, |b| b.word & (!0u64 << (start % BLOCK)));
         Runs {
             blocks,
             len: end,
-            pos: start,
+            k,
+            word,
         }
     }
 
-    /// The first position at or after `from` whose bit is `set`, or the text's length.
-    #[inline]
-    fn next_bit(&self, from: usize, set: bool) -> usize {
-        let mut k = from / BLOCK;
-        let flip = if set { 0 } else { !0 };
-        let Some(first) = self.blocks.get(k) else {
-            return self.len;
-        };
-        let mut word = (first.word ^ flip) & (!0u64 << (from % BLOCK));
-        while word == 0 {
-            k += 1;
-            match self.blocks.get(k) {
-                Some(b) => word = b.word ^ flip,
-                None => return self.len,
-            }
-        }
-        (k * BLOCK + word.trailing_zeros() as usize).min(self.len)
-    }
-
-    /// Whether no byte of `start..end` (not empty) is suspect.
-    #[inline]
-    fn sure(&self, start: usize, end: usize) -> bool {
+    /// Whether no byte of `start..end` (not empty, in blocks `first` and on) is suspect.
+    #[cold]
+    fn sure_across(&self, start: usize, end: usize) -> bool {
         let (first, last) = (start / BLOCK, (end - 1) / BLOCK);
         (first..=last).all(|k| {
             let from = if k == first { start % BLOCK } else { 0 };
@@ -139,14 +128,45 @@ impl Iterator for Runs<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<(usize, usize, bool)> {
-        let start = self.next_bit(self.pos, true);
+        while self.word == 0 {
+            self.k += 1;
+            if self.k * BLOCK >= self.len {
+                return None;
+            }
+            self.word = self.blocks[self.k].word;
+        }
+        let from = self.word.trailing_zeros() as usize;
+        let start = self.k * BLOCK + from;
         if start >= self.len {
-            self.pos = self.len;
+            self.word = 0;
+            self.k = self.blocks.len();
             return None;
         }
-        let end = self.next_bit(start, false);
-        self.pos = end;
-        Some((start, end, self.sure(start, end)))
+        // The run's length in this block: the ones from `from` on.
+        let length = (!(self.word >> from)).trailing_zeros() as usize;
+        if from + length < BLOCK {
+            let end = (start + length).min(self.len);
+            self.word &= !0u64 << (from + length);
+            let run = (!0u64 >> (BLOCK - length)) << from;
+            return Some((start, end, self.blocks[self.k].suspect & run == 0));
+        }
+        // The run goes on into the next blocks.
+        let mut k = self.k + 1;
+        let mut end = self.len;
+        self.word = 0;
+        while let Some(block) = self.blocks.get(k) {
+            if k * BLOCK >= self.len {
+                break;
+            }
+            if block.word != !0 {
+                end = (k * BLOCK + (!block.word).trailing_zeros() as usize).min(self.len);
+                self.word = block.word & (!0u64 << ((!block.word).trailing_zeros()));
+                break;
+            }
+            k += 1;
+        }
+        self.k = k.min(self.blocks.len());
+        Some((start, end, self.sure_across(start, end)))
     }
 }
 
@@ -472,6 +492,44 @@ mod tests {
         assert!(
             Runs::new(text.as_bytes(), false, &mut blocks).all(|(_, _, sure)| sure || !cfg!(target_arch = "x86_64"))
         );
+    }
+
+    #[test]
+    fn runs_within_a_range_are_the_bytewise_runs() {
+        let pool = ["a", "bc", " ", "\n", "ş", "қ", "«", "x".repeat(70).as_str()].map(str::to_string);
+        for seed in 0u64..3000 {
+            let n = (seed % 40) as usize;
+            let text: String = (0..n)
+                .map(|i| {
+                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 5) % 8) as usize].as_str()
+                })
+                .collect();
+            let b = text.as_bytes();
+            let mut blocks = Vec::new();
+            mark_all(b, false, &mut blocks);
+            // Ranges start after a byte of no word, as lines do.
+            let starts: Vec<usize> = (0..=b.len()).filter(|&i| i == 0 || b[i - 1] == b'\n').collect();
+            for &start in &starts {
+                for end in (start..=b.len()).step_by(7).chain([b.len()]) {
+                    let mut expected = Vec::new();
+                    let mut i = start;
+                    while i < end {
+                        if b[i].is_ascii_alphabetic() || b[i] >= 0x80 {
+                            let s = i;
+                            while i < end && (b[i].is_ascii_alphabetic() || b[i] >= 0x80) {
+                                i += 1;
+                            }
+                            expected.push((s, i));
+                        } else {
+                            i += 1;
+                        }
+                    }
+                    let found: Vec<(usize, usize)> =
+                        Runs::within(&blocks, start, end).map(|(s, e, _)| (s, e)).collect();
+                    assert_eq!(found, expected, "{text:?} {start}..{end}");
+                }
+            }
+        }
     }
 
     #[test]
