@@ -180,9 +180,9 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     read8(a, n - 8) == read8(b, n - 8)
 }
 
-/// Bytes of zeros kept after the last entry, so that the first sixteen bytes of any word held
-/// can be read at once.
-const PADDING: usize = 16;
+/// Bytes of zeros kept after the last entry, so that the first sixteen bytes of any word held,
+/// and the first 32 of any result, can be read at once.
+const PADDING: usize = 32;
 
 impl WordMemo {
     #[inline]
@@ -193,6 +193,40 @@ impl WordMemo {
     /// The result and note of `word` in `context`, whose [`Key`] is `key`.
     #[inline]
     pub(crate) fn get(&self, key: &Key, word: &[u8], context: u8) -> Option<(&str, u8)> {
+        self.find(key, word, context)
+            .map(|(start, len, note)| (&self.entries[start..start + len], note))
+    }
+
+    /// Appends the result of `word` in `context` (whose [`Key`] is `key`) to `out`, and gives its
+    /// note; `None` (with `out` untouched) when the memo does not hold the word.
+    #[inline]
+    pub(crate) fn get_into(&self, key: &Key, word: &[u8], context: u8, out: &mut String) -> Option<u8> {
+        let (start, len, note) = self.find(key, word, context)?;
+        let bytes = self.entries.as_bytes();
+        if len <= PADDING {
+            // Every result is followed by at least `PADDING` bytes: a short one is copied as a
+            // block of that size, and the copy then cut to its length, which saves a call to
+            // copy memory of a length known only now.
+            let mut block = [0u8; PADDING];
+            block.copy_from_slice(&bytes[start..start + PADDING]);
+            let at = out.len();
+            // SAFETY: the bytes appended are cut back to `len` before `out` is used again, and
+            // `start..start + len` is a whole result, UTF-8 of its own.
+            #[allow(unsafe_code)]
+            unsafe {
+                let v = out.as_mut_vec();
+                v.extend_from_slice(&block);
+                v.truncate(at + len);
+            }
+        } else {
+            out.push_str(&self.entries[start..start + len]);
+        }
+        Some(note)
+    }
+
+    /// Where the result of `word` in `context` starts in the entries, its length, and its note.
+    #[inline]
+    fn find(&self, key: &Key, word: &[u8], context: u8) -> Option<(usize, usize, u8)> {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(key.hash);
         let mut i = key.hash as usize & mask;
@@ -216,7 +250,7 @@ impl WordMemo {
                 };
                 if equal {
                     let len = usize::from(bytes[at + 2]) | usize::from(bytes[at + 3]) << 7;
-                    return Some((&self.entries[end..end + len], bytes[at] >> 3));
+                    return Some((end, len, bytes[at] >> 3));
                 }
             }
             i = (i + 1) & mask;
@@ -408,6 +442,28 @@ mod tests {
         }
         assert_ne!(key(b"ab", 0).hash, key(b"ab\0", 0).hash);
         assert_ne!(key(b"ab", 0).hash, key(b"ab", 1).hash);
+    }
+
+    #[test]
+    fn results_of_every_length_are_appended_whole() {
+        let mut memo = WordMemo::default();
+        let results: Vec<String> = (0..40).map(|n| "жa".chars().cycle().take(n).collect()).collect();
+        for (n, result) in results.iter().enumerate() {
+            let word = format!("w{n}");
+            memo.insert(hash(word.as_bytes(), 0), &word, 0, result, 0);
+        }
+        for (n, result) in results.iter().enumerate() {
+            let word = format!("w{n}");
+            let mut out = String::from("«");
+            assert_eq!(
+                memo.get_into(&key(word.as_bytes(), 0), word.as_bytes(), 0, &mut out),
+                Some(0)
+            );
+            assert_eq!(out, format!("«{result}"));
+        }
+        let mut out = String::from("x");
+        assert_eq!(memo.get_into(&key(b"w99", 0), b"w99", 0, &mut out), None);
+        assert_eq!(out, "x");
     }
 
     #[test]

@@ -309,10 +309,11 @@ impl Reverse {
         scan::mark_all(text.as_bytes(), apostrophe, &mut blocks);
         self.memo.with(|memo| {
             let mut at = 0;
-            for line in text.split_inclusive('\n') {
-                let runs = scan::Runs::within(&blocks, at, at + line.len());
-                changed |= self.line(text, line, at, runs, &mut scratch, memo, out);
-                at += line.len();
+            let ends = scan::positions(&blocks, 0, text.len(), scan::Block::newlines).map(|i| i + 1);
+            for end in ends.chain((text.len() > 0 && !text.ends_with('\n')).then_some(text.len())) {
+                let runs = scan::Runs::within(&blocks, at, end);
+                changed |= self.line(text, &blocks, at, end, runs, &mut scratch, memo, out);
+                at = end;
             }
         });
         if !changed {
@@ -335,12 +336,21 @@ impl Reverse {
     /// in one branch-free pass over the whole text: `runs` are the line's ([`scan::Runs`]), as
     /// positions in the text, where the line starts at `at`. Only runs that may hold a
     /// character other than a letter are read character by character.
-    fn words(&self, line: &str, at: usize, runs: scan::Runs, scratch: &mut Scratch, words: &mut Vec<(usize, usize)>) {
+    fn words(
+        &self,
+        line: &str,
+        at: usize,
+        runs: scan::Runs,
+        blocks: &[scan::Block],
+        scratch: &mut Scratch,
+        words: &mut Vec<(usize, usize)>,
+    ) {
         words.clear();
         let protected = &mut scratch.protected;
         protected.clear();
         if self.protect {
-            protected_tokens(line, protected);
+            let stops = scan::positions(blocks, at, at + line.len(), scan::Block::stops).map(|i| i - at);
+            protected_tokens(line, stops, protected);
         }
         let apostrophe = self.scheme == Scheme::Latn2017;
         let mut skip = protected.iter().copied().peekable();
@@ -398,16 +408,18 @@ impl Reverse {
     fn line(
         &self,
         text: &str,
-        line: &str,
+        blocks: &[scan::Block],
         at: usize,
+        end: usize,
         runs: scan::Runs,
         scratch: &mut Scratch,
         memo: &mut WordMemo,
         out: &mut String,
     ) -> bool {
         let base = out.len();
+        let line = &text[at..end];
         let mut words = std::mem::take(&mut scratch.words);
-        self.words(line, at, runs, scratch, &mut words);
+        self.words(line, at, runs, blocks, scratch, &mut words);
         // Cyrillic takes two bytes for most Latin letters of one.
         out.reserve(2 * line.len());
         let (mut foreign, mut kazakh) = (0, 0);
@@ -419,11 +431,8 @@ impl Reverse {
             last = e;
             let (before, after) = (char_before(line, s), char_at_or_end(line, e));
             let key = memo::context(before, after).map(|c| (c, memo::key_in(text.as_bytes(), at + s, at + e, c)));
-            let note = match key.and_then(|(c, key)| memo.get(&key, &b[s..e], c)) {
-                Some((found, note)) => {
-                    out.push_str(found);
-                    note
-                }
+            let note = match key.and_then(|(c, key)| memo.get_into(&key, &b[s..e], c, out)) {
+                Some(note) => note,
                 None => {
                     let word = &line[s..e];
                     let mark = out.len();
@@ -590,13 +599,13 @@ fn char_at_or_end(text: &str, i: usize) -> Option<char> {
 
 /// The whitespace-separated tokens of `line` that [`is_protected`] names (URLs, e-mail
 /// addresses, handles), into `out` as byte ranges in order. Only tokens that have what every
-/// protected token has ([`may_be_protected`]) are looked at.
-fn protected_tokens(line: &str, out: &mut Vec<(usize, usize)>) {
+/// protected token has ([`may_be_protected`]) are looked at: `stops` are the positions of the
+/// line's bytes `:`, `@` and `.`, in order.
+fn protected_tokens(line: &str, stops: impl Iterator<Item = usize>, out: &mut Vec<(usize, usize)>) {
     let b = line.as_bytes();
     let mut from = 0;
-    while let Some(at) = scan::find_protect_mark(b, from) {
-        if !may_be_protected(&b[at.saturating_sub(3)..=at]) {
-            from = at + 1;
+    for at in stops {
+        if at < from || !may_be_protected(&b[at.saturating_sub(3)..=at]) {
             continue;
         }
         let start = line[..at]

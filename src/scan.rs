@@ -75,6 +75,46 @@ pub(crate) struct Block {
     /// Bytes that may belong to a character that is no letter: every byte beyond ASCII, or
     /// with SSE2 only the bytes that [`all_letters`] looks closer at.
     suspect: u64,
+    /// Bytes `:`, `@` and `.`, one of which every protected token (a URL, an e-mail address,
+    /// a handle) has.
+    stops: u64,
+    /// Line feeds.
+    newlines: u64,
+}
+
+/// The positions in `from..end` of a text marked into `blocks` whose bit `pick` sets, in order.
+pub(crate) fn positions(
+    blocks: &[Block],
+    from: usize,
+    end: usize,
+    pick: fn(&Block) -> u64,
+) -> impl Iterator<Item = usize> + '_ {
+    let mut k = from / BLOCK;
+    let mut bits = blocks.get(k).map_or(0, |b| pick(b) & (!0u64 << (from % BLOCK)));
+    std::iter::from_fn(move || {
+        while bits == 0 {
+            k += 1;
+            if k * BLOCK >= end {
+                return None;
+            }
+            bits = pick(&blocks[k]);
+        }
+        let at = k * BLOCK + bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        (at < end).then_some(at)
+    })
+}
+
+impl Block {
+    /// The bytes `:`, `@` and `.` ([`Block::stops`]).
+    pub(crate) fn stops(&self) -> u64 {
+        self.stops
+    }
+
+    /// The line feeds.
+    pub(crate) fn newlines(&self) -> u64 {
+        self.newlines
+    }
 }
 
 /// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
@@ -190,13 +230,12 @@ fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
     #[cfg(not(target_arch = "x86_64"))]
     {
         *carry = 0;
-        let high = block
-            .iter()
-            .enumerate()
-            .fold(0, |m, (j, &x)| m | u64::from(x >> 7) << j);
+        let bits = |f: fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (j, &x)| m | u64::from(f(x)) << j);
         Block {
             word: mark(block, apostrophe),
-            suspect: high,
+            suspect: bits(|x| x >= 0x80),
+            stops: bits(|x| matches!(x, b':' | b'@' | b'.')),
+            newlines: bits(|x| x == b'\n'),
         }
     }
 }
@@ -239,45 +278,6 @@ pub(crate) fn all_letters(run: &[u8]) -> bool {
         }),
         _ => false,
     }
-}
-
-/// The first position at or after `from` of `text` that holds `:`, `@` or `.`, the bytes that
-/// every protected token (a URL, an e-mail address, a handle) has; eight bytes are tested at
-/// once, as one number.
-#[inline]
-pub(crate) fn find_protect_mark(text: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The top bit of each byte of `x` equal to `v`; exact for the lowest such byte.
-    let equal = |x: u64, v: u8| {
-        let y = x ^ (ONES * u64::from(v));
-        y.wrapping_sub(ONES) & !y & HIGH
-    };
-    let mut at = from;
-    #[cfg(target_arch = "x86_64")]
-    while at + 16 <= text.len() {
-        let mut sixteen = [0u8; 16];
-        sixteen.copy_from_slice(&text[at..at + 16]);
-        let hits = sse2::protect_marks(&sixteen);
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize);
-        }
-        at += 16;
-    }
-    while at + 8 <= text.len() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&text[at..at + 8]);
-        let x = u64::from_le_bytes(eight);
-        let hits = equal(x, b':') | equal(x, b'@') | equal(x, b'.');
-        if hits != 0 {
-            return Some(at + hits.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    text[at.min(text.len())..]
-        .iter()
-        .position(|&x| matches!(x, b':' | b'@' | b'.'))
-        .map(|k| at + k)
 }
 
 /// The same tests, sixteen bytes at a time, with SSE2 (part of every x86-64 processor).
@@ -327,7 +327,7 @@ mod sse2 {
     /// lead bytes D2, the bytes that follow a D2 in no sure letter, the lead bytes C3, and the
     /// bytes that follow a C3 in no sure letter.
     #[inline]
-    fn marks16(b: &[u8; 16], apostrophe: u8) -> [u64; 6] {
+    fn marks16(b: &[u8; 16], apostrophe: u8) -> [u64; 8] {
         let x = load(b);
         // SAFETY: as in `load`.
         unsafe {
@@ -345,6 +345,7 @@ mod sse2 {
             // After D2, 82..=89 are signs; after C3, 97 and B7 are × and ÷.
             let signs = within(x, 0x82, 0x89);
             let times = _mm_or_si128(eq(0x97), eq(0xB7));
+            let stops = _mm_or_si128(_mm_or_si128(eq(b':'), eq(b'@')), eq(b'.'));
             [
                 bits(word),
                 bits(odd_lead),
@@ -352,6 +353,8 @@ mod sse2 {
                 bits(signs),
                 bits(eq(0xC3)),
                 bits(times),
+                bits(stops),
+                bits(eq(b'\n')),
             ]
         }
     }
@@ -360,7 +363,7 @@ mod sse2 {
     /// the last byte of the block before.
     #[inline]
     pub(super) fn marks(block: &[u8; 64], apostrophe: u8, carry: &mut u64) -> super::Block {
-        let mut m = [0u64; 6];
+        let mut m = [0u64; 8];
         for (k, sixteen) in block.chunks_exact(16).enumerate() {
             let mut b = [0u8; 16];
             b.copy_from_slice(sixteen);
@@ -368,25 +371,15 @@ mod sse2 {
                 *all |= part << (16 * k);
             }
         }
-        let [word, odd, d2, signs, c3, times] = m;
+        let [word, odd, d2, signs, c3, times, stops, newlines] = m;
         let after_d2 = d2 << 1 | (*carry & 1);
         let after_c3 = c3 << 1 | (*carry >> 1 & 1);
         *carry = d2 >> 63 | (c3 >> 63) << 1;
         super::Block {
             word,
             suspect: odd | (after_d2 & signs) | (after_c3 & times),
-        }
-    }
-
-    /// Bit `j`: byte `j` is `:`, `@` or `.`.
-    #[inline]
-    pub(super) fn protect_marks(b: &[u8; 16]) -> u32 {
-        let x = load(b);
-        // SAFETY: as in `load`.
-        unsafe {
-            let eq = |v: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(v as i8));
-            let hits = _mm_or_si128(_mm_or_si128(eq(b':'), eq(b'@')), eq(b'.'));
-            u32::from(_mm_movemask_epi8(hits) as u16)
+            stops,
+            newlines,
         }
     }
 }
@@ -430,25 +423,6 @@ mod tests {
             for x in 0..=255u8 {
                 let expected = x.is_ascii_alphabetic() || x >= 0x80 || x == apostrophe;
                 assert_eq!(mark8(u64::from(x) << 24, apostrophe) == 1 << 3, expected, "{x:#x}");
-            }
-        }
-    }
-
-    #[test]
-    fn protect_marks_are_found_as_one_at_a_time() {
-        for seed in 0u64..3000 {
-            let bytes: Vec<u8> = (0..(seed % 37))
-                .map(|i| {
-                    [b'a', b':', b'@', b'.', 0xD0, b'/', 0x3A ^ 0x80, b'-']
-                        [(seed.wrapping_mul(0x9E37_79B9) >> (i % 29)) as usize % 8]
-                })
-                .collect();
-            for from in 0..=bytes.len() {
-                let one = bytes[from..]
-                    .iter()
-                    .position(|&x| matches!(x, b':' | b'@' | b'.'))
-                    .map(|k| from + k);
-                assert_eq!(find_protect_mark(&bytes, from), one, "{bytes:?} from {from}");
             }
         }
     }
