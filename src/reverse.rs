@@ -310,7 +310,7 @@ impl Reverse {
         self.memo.with(|memo| {
             let mut at = 0;
             let ends = scan::positions(&blocks, 0, text.len(), scan::Block::newlines).map(|i| i + 1);
-            for end in ends.chain((text.len() > 0 && !text.ends_with('\n')).then_some(text.len())) {
+            for end in ends.chain((!text.is_empty() && !text.ends_with('\n')).then_some(text.len())) {
                 let runs = scan::Runs::within(&blocks, at, end);
                 changed |= self.line(text, &blocks, at, end, runs, &mut scratch, memo, out);
                 at = end;
