@@ -1059,6 +1059,8 @@ fn recompose(converted: Cow<'_, str>) -> Cow<'_, str> {
 pub(crate) struct Sink {
     buf: Vec<u8>,
     len: usize,
+    /// Where this sink started writing (what `out` held before).
+    start: usize,
 }
 
 /// Spare bytes kept after the written text: room for one packed output (8 bytes) and a
@@ -1073,7 +1075,7 @@ impl Sink {
         let len = buf.len();
         buf.reserve(input_len.saturating_mul(expansion.max(1)) + SPARE);
         buf.resize(len + SPARE, 0);
-        Sink { buf, len }
+        Sink { buf, len, start: len }
     }
 
     #[inline]
@@ -1094,9 +1096,12 @@ impl Sink {
         }
     }
 
+    /// Makes room by doubling what this sink wrote (not what `out` held before it: a sink that
+    /// appends a little to a long text would otherwise fill as much again with zeros).
     #[cold]
     fn grow(&mut self, extra: usize) {
-        let want = (self.len + extra + SPARE).max(self.buf.len() * 2);
+        let written = self.len - self.start;
+        let want = (self.len + extra + SPARE).max(self.len + written.max(SPARE) + SPARE);
         self.buf.resize(want, 0);
     }
 

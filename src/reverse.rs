@@ -21,7 +21,7 @@ use std::sync::{Arc, OnceLock};
 use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, may_be_protected, Engine, Flags};
 use crate::memo::{self, MemoPool, WordMemo};
 use crate::orthography::case_like;
-use crate::rules::{RuleSet, WordFilter, FOREIGN, RUSSIAN_LOANS};
+use crate::rules::{RuleSet, WordFilter, FOREIGN, LETTER_FORM_CHARS, RUSSIAN_LOANS};
 use crate::scan;
 use crate::scheme::Scheme;
 use crate::spelling::Variants;
@@ -66,20 +66,40 @@ enum Kind {
 }
 
 impl Kind {
-    /// The kind and whether the word changed, as a memo's note.
-    fn note(self, changed: bool) -> u8 {
-        self as u8 | u8::from(changed) << 2
+    /// The kind, whether the word changed and whether its result is settled ([`is_settled`]),
+    /// as a memo's note.
+    fn note(self, changed: bool, settled: bool) -> u8 {
+        self as u8 | u8::from(changed) << 2 | u8::from(settled) << 3
     }
 
-    /// The kind and whether the word changed, from a memo's note.
-    fn from_note(note: u8) -> (Kind, bool) {
+    /// The kind, whether the word changed and whether its result is settled, from a memo's
+    /// note.
+    fn from_note(note: u8) -> (Kind, bool, bool) {
         let kind = match note & 3 {
             0 => Kind::Foreign,
             1 => Kind::Kazakh,
             _ => Kind::Plain,
         };
-        (kind, note & 4 != 0)
+        (kind, note & 4 != 0, note & 8 != 0)
     }
+}
+
+/// Whether the normalization that follows reading back (Cyrillic to Cyrillic: NFC, look-alike
+/// letters, letter forms) surely leaves a word's result as it is: Cyrillic letters only, none of
+/// them a letter form of `tables/letter-forms.tsv`. A line of such words between characters of
+/// [`is_settled_between`] is not normalized again.
+fn is_settled(result: &str) -> bool {
+    result
+        .chars()
+        .all(|c| is_cyrillic(c) && is_alpha(c) && !LETTER_FORM_CHARS.contains(c))
+}
+
+/// Whether the characters between two words leave the words around them settled: ASCII
+/// other than letters (no token then mixes scripts; protected tokens, which hold letters, are
+/// not).
+#[inline]
+fn is_settled_between(between: &[u8]) -> bool {
+    between.iter().all(|&b| b.is_ascii() && !b.is_ascii_alphabetic())
 }
 
 impl Reverse {
@@ -299,8 +319,10 @@ impl Reverse {
     }
 
     /// Converts `text`, line by line, appending to `out`. Returns `false` (with `out` untouched)
-    /// when nothing changes.
-    pub(crate) fn run(&self, text: &str, out: &mut String) -> bool {
+    /// when nothing changes. The byte ranges of `out` (from where it ended) that hold settled
+    /// lines ([`is_settled`]), which need no normalization after, go into `settled`, adjacent
+    /// ones joined.
+    pub(crate) fn run(&self, text: &str, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool {
         let base = out.len();
         let mut changed = false;
         let mut scratch = Scratch::default();
@@ -312,12 +334,21 @@ impl Reverse {
             let ends = scan::positions(&blocks, 0, text.len(), scan::Block::newlines).map(|i| i + 1);
             for end in ends.chain((!text.is_empty() && !text.ends_with('\n')).then_some(text.len())) {
                 let runs = scan::Runs::within(&blocks, at, end);
-                changed |= self.line(text, &blocks, at, end, runs, &mut scratch, memo, out);
+                let start = out.len() - base;
+                let (line_changed, line_settled) = self.line(text, &blocks, at, end, runs, &mut scratch, memo, out);
+                changed |= line_changed;
+                let stop = out.len() - base;
+                match settled.last_mut() {
+                    _ if !line_settled => {}
+                    Some(last) if last.1 == start => last.1 = stop,
+                    _ => settled.push((start, stop)),
+                }
                 at = end;
             }
         });
         if !changed {
             out.truncate(base);
+            settled.clear();
         }
         changed
     }
@@ -403,7 +434,8 @@ impl Reverse {
     }
 
     /// Converts one line (at `at` in `text`, with its `runs`) into `out`; a line whose foreign
-    /// words outnumber its Kazakh ones is copied as it is.
+    /// words outnumber its Kazakh ones is copied as it is. Says whether the line changed, and
+    /// whether what it became is settled ([`is_settled`]).
     #[allow(clippy::too_many_arguments)]
     fn line(
         &self,
@@ -415,7 +447,7 @@ impl Reverse {
         scratch: &mut Scratch,
         memo: &mut WordMemo,
         out: &mut String,
-    ) -> bool {
+    ) -> (bool, bool) {
         let base = out.len();
         let line = &text[at..end];
         let mut words = std::mem::take(&mut scratch.words);
@@ -424,10 +456,11 @@ impl Reverse {
         out.reserve(2 * line.len());
         let (mut foreign, mut kazakh) = (0, 0);
         let mut changed = false;
+        let mut settled = true;
         let mut last = 0;
         let b = line.as_bytes();
         for &(s, e) in &words {
-            push_between(out, line, last, s);
+            settled &= push_between(out, line, last, s);
             last = e;
             let (before, after) = (char_before(line, s), char_at_or_end(line, e));
             let key = memo::context(before, after).map(|c| (c, memo::key_in(text.as_bytes(), at + s, at + e, c)));
@@ -437,36 +470,45 @@ impl Reverse {
                     let word = &line[s..e];
                     let mark = out.len();
                     let kind = self.word(word, before, after, scratch, out);
-                    let note = kind.note(out[mark..] != *word);
+                    let note = kind.note(out[mark..] != *word, is_settled(&out[mark..]));
                     if let Some((c, key)) = key {
                         memo.insert(key.hash, word, c, &out[mark..], note);
                     }
                     note
                 }
             };
-            let (kind, word_changed) = Kind::from_note(note);
+            let (kind, word_changed, word_settled) = Kind::from_note(note);
             foreign += usize::from(kind == Kind::Foreign);
             kazakh += usize::from(kind == Kind::Kazakh);
             changed |= word_changed;
+            settled &= word_settled;
         }
         scratch.words = words;
         if foreign >= FOREIGN_LINE && foreign > kazakh {
             out.truncate(base);
             out.push_str(line);
-            return false;
+            return (false, false);
         }
+        settled &= is_settled_between(&b[last..]);
         out.push_str(&line[last..]);
-        changed
+        (changed, settled)
     }
 }
 
 /// Appends `text[from..to]`, the characters between two words: most often one space, appended
-/// without a call to copy memory.
+/// without a call to copy memory. Says whether they leave the words settled
+/// ([`is_settled_between`]).
 #[inline]
-fn push_between(out: &mut String, text: &str, from: usize, to: usize) {
+fn push_between(out: &mut String, text: &str, from: usize, to: usize) -> bool {
     match text.as_bytes()[from..to] {
-        [x] if x.is_ascii() => out.push(char::from(x)),
-        _ => out.push_str(&text[from..to]),
+        [x] if x.is_ascii() => {
+            out.push(char::from(x));
+            !x.is_ascii_alphabetic()
+        }
+        ref between => {
+            out.push_str(&text[from..to]);
+            is_settled_between(between)
+        }
     }
 }
 
@@ -659,7 +701,7 @@ mod tests {
 
     fn convert(r: &Reverse, text: &str) -> String {
         let mut out = String::new();
-        if !r.run(text, &mut out) {
+        if !r.run(text, &mut out, &mut Vec::new()) {
             out.push_str(text);
         }
         out

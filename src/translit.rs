@@ -525,9 +525,10 @@ impl Transliterator {
         out: &mut String,
     ) -> bool {
         let mut cyrillic = String::new();
+        let mut settled = Vec::new();
         let source: &str = if self.reverse.is_empty() || self.html {
             text
-        } else if self.reverse_into(text, &mut cyrillic) {
+        } else if self.reverse_into(text, &mut cyrillic, &mut settled) {
             &cyrillic
         } else {
             text
@@ -550,6 +551,10 @@ impl Transliterator {
         let engine = Engine { log, ..self.engine() };
         let changed = if self.html {
             html::convert(&engine, html_state, source, prev, next, out)
+        } else if edits.is_empty() && log.is_none() && !settled.is_empty() {
+            // Lines read back whose words are settled are copied; the rest is normalized.
+            normalize_unsettled(&engine, source, &settled, prev, next, long, out);
+            true
         } else {
             engine.run(source, prev, next, long, out)
         };
@@ -579,10 +584,12 @@ impl Transliterator {
 
     /// Reads Latin back to Cyrillic, line by line: the source scheme's converter, or for `auto`
     /// the converter of the Latin alphabet each line shows (lines with no sign of one are left).
-    fn reverse_into(&self, text: &str, out: &mut String) -> bool {
+    /// The byte ranges of `out` that hold lines read back that need no normalization after go
+    /// into `settled` (with `auto`, none).
+    fn reverse_into(&self, text: &str, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool {
         if let [only] = self.reverse.as_slice() {
             if self.from != Source::Auto {
-                return only.run(text, out);
+                return only.run(text, out, settled);
             }
         }
         // Only the lines with a byte that may start a Latin letter are looked at, found in one
@@ -607,7 +614,7 @@ impl Transliterator {
                 let mark = out.len();
                 out.push_str(&text[copied..start]);
                 // `run` leaves `out` alone when nothing changed.
-                if r.run(line, out) {
+                if r.run(line, out, &mut Vec::new()) {
                     copied = at;
                 } else {
                     out.truncate(mark);
@@ -620,6 +627,52 @@ impl Transliterator {
         out.push_str(&text[copied..]);
         true
     }
+}
+
+/// Appends `text` to `out`, normalized by `engine` outside the `settled` byte ranges (in order,
+/// at line starts and ends), which are copied as they are; `prev`, `next` and `long` are those of
+/// the whole text.
+fn normalize_unsettled(
+    engine: &Engine,
+    text: &str,
+    settled: &[(usize, usize)],
+    prev: Option<char>,
+    next: Option<char>,
+    long: (bool, bool),
+    out: &mut String,
+) {
+    let normalize = |from: usize, to: usize, out: &mut String| {
+        if from == to {
+            return;
+        }
+        let before = if from == 0 {
+            prev
+        } else {
+            text[..from].chars().next_back()
+        };
+        let after = if to == text.len() {
+            next
+        } else {
+            text[to..].chars().next()
+        };
+        let part = &text[from..to];
+        if !engine.run(
+            part,
+            before,
+            after,
+            (long.0 && from == 0, long.1 && to == text.len()),
+            out,
+        ) {
+            out.push_str(part);
+        }
+    };
+    let mut at = 0;
+    for &(start, end) in settled {
+        normalize(at, start, out);
+        out.push_str(&text[start..end]);
+        at = end;
+    }
+    normalize(at, text.len(), out);
 }
 
 /// Writes `text` with `edits` applied into `out`, recording each edit in `log`.
