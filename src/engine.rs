@@ -289,6 +289,30 @@ fn is_nfc_char(c: char) -> bool {
     is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
+/// The first character of `c`'s lower case, answered without a table lookup for ASCII,
+/// Latin-1, Latin Extended-A and Cyrillic, where the Kazakh letters are.
+#[inline]
+pub(crate) fn lower_letter(c: char) -> char {
+    let n = c as u32;
+    let lower = match n {
+        0..=0x7F => return c.to_ascii_lowercase(),
+        // À..Þ but ×: the lower case is 0x20 on.
+        0xC0..=0xDE if n != 0xD7 => n + 0x20,
+        0xDF..=0xFF => n,
+        // Pairs of capital (even) and small (odd) letters; İ is left to the table.
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 => n | 1,
+        // Pairs of capital (odd) and small (even) letters.
+        0x139..=0x148 | 0x179..=0x17E | 0x4C1..=0x4CE => n + (n & 1),
+        // Ѐ..Џ, А..Я, and the small letters after them.
+        0x400..=0x40F => n + 0x50,
+        0x410..=0x42F => n + 0x20,
+        0x430..=0x45F | 0x4CF => n,
+        0x460..=0x481 | 0x48A..=0x4BF | 0x4D0..=0x52F => n | 1,
+        _ => return c.to_lowercase().next().unwrap_or(c),
+    };
+    char::from_u32(lower).unwrap_or(c)
+}
+
 /// `c.is_alphabetic()`, answered without a table lookup for the Latin and Cyrillic letters of
 /// Kazakh text.
 #[inline]
@@ -1165,7 +1189,7 @@ impl Sink {
 
 #[cfg(test)]
 mod tests {
-    use super::is_alpha;
+    use super::{is_alpha, lower_letter};
 
     proptest::proptest! {
         /// The quick test lets every protected token through.
@@ -1181,6 +1205,19 @@ mod tests {
     }
 
     /// The quick ranges of `is_alpha` agree with the Unicode property they stand for.
+    #[test]
+    fn lower_letter_is_the_first_character_of_the_lower_case() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(
+                lower_letter(c),
+                c.to_lowercase().next().unwrap_or(c),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(c.to_lowercase().count() > 1, c == 'İ', "U+{:04X}", c as u32);
+        }
+    }
+
     #[test]
     fn is_alpha_is_is_alphabetic() {
         for c in (0..0x3000).filter_map(char::from_u32) {

@@ -251,6 +251,9 @@ impl Reverse {
         let other = (self.scheme == Scheme::Latn2018 && read.contains('І')).then(|| read.replace('І', "И"));
         let engine = letters_of(forward);
         let candidate = std::iter::once(read).chain(other.as_deref()).find_map(|reading| {
+            if !variants.may_start(reading) {
+                return None;
+            }
             let kazakh = variants
                 .unify(&reading.to_lowercase())
                 .filter(|f| as_name || !f.starts_with(char::is_uppercase))?;
@@ -563,8 +566,7 @@ fn fold_into(scheme: Scheme, word: &str, key: &mut String) {
             'İ' => 'i',
             'I' if turkic => 'ı',
             'I' => 'i',
-            c if c.is_ascii() => c.to_ascii_lowercase(),
-            c => c.to_lowercase().next().unwrap_or(c),
+            c => crate::engine::lower_letter(c),
         });
     }
 }
@@ -684,6 +686,7 @@ fn apply_case(source: &str, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use proptest::prelude::*;
 
     fn reverse(scheme: Scheme, memo: MemoPool) -> Reverse {

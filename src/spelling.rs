@@ -114,6 +114,24 @@ impl Variants {
         }
     }
 
+    /// Whether `word`, in any case, may start with a variant: the first test of
+    /// [`Variants::unify`], made without lower-casing the whole word. `true` when the first
+    /// two letters lower-case to more than one character each (that test cannot tell).
+    pub(crate) fn may_start(&self, word: &str) -> bool {
+        // The whole lower case of a letter: İ is the one letter whose lower case is two
+        // characters (`i̇`).
+        let lower = |c: char| (c != 'İ').then(|| crate::engine::lower_letter(c));
+        let mut chars = word.chars();
+        match (chars.next().map(lower), chars.next().map(lower)) {
+            (Some(Some(a)), Some(Some(b))) => {
+                let bit = two_letters(a, b);
+                self.starts[bit / 64] & (1 << (bit % 64)) != 0
+            }
+            (Some(Some(_)), None) | (None, _) => false,
+            _ => true,
+        }
+    }
+
     /// The unified spelling of `lower` (a lower-case word): the variant's form with the rest of
     /// the word re-harmonised, or `None` when the word has no variant.
     pub(crate) fn unify(&self, lower: &str) -> Option<String> {
