@@ -17,6 +17,7 @@ use crate::normalize::Repair;
 use crate::rules::{
     LETTER_FORMS, LETTER_FORM_CHARS, LOOKALIKE_TO_CYRL, LOOKALIKE_TO_LATN, OTHER_ALPHABETS, OWN_LETTERS,
 };
+use crate::scan;
 use crate::scheme::Scheme;
 use crate::spelling::Variants;
 
@@ -89,7 +90,9 @@ impl WordRepairs {
     fn edits_with(&self, text: &str, long: (bool, bool), memo: &mut WordMemo) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut words = Vec::new();
-        let mut tokens = tokens(text).peekable();
+        let mut blocks = Vec::new();
+        scan::mark_all(text.as_bytes(), false, &mut blocks);
+        let mut tokens = tokens(text, &blocks).peekable();
         while let Some((start, token)) = tokens.next() {
             let end = start + token.len();
             let next = tokens.peek().map_or(text.len(), |&(n, _)| n);
@@ -99,7 +102,9 @@ impl WordRepairs {
                 words.clear();
                 continue;
             }
-            collect_words(token, start, &mut words);
+            // Only a token with a `:`, `@` or `.` may be a link, an address or a handle.
+            let may_be_link = scan::any_in(&blocks, start, end, scan::Block::stops);
+            collect_words(token, start, may_be_link, &blocks, &mut words);
             if ends_sentence(token) || text[end..next].contains('\n') {
                 self.sentence_edits(text, &words, memo, &mut edits);
                 words.clear();
@@ -146,11 +151,12 @@ impl WordRepairs {
             // itself: what it brings to the evidence and its repairs depend on nothing else.
             // One the memo lacks is looked at below, and remembered.
             let remember = w.candidate && w.cyrillic_only;
+            let looked_key = memo::key_in(text.as_bytes(), w.start, w.end, LOOKED);
             if remember {
                 let word = &text[w.start..w.end];
-                if let Some((counts, _)) = memo.get(&memo::key(word.as_bytes(), LOOKED), word.as_bytes(), LOOKED) {
+                if let Some((counts, note)) = memo.get(&looked_key, word.as_bytes(), LOOKED) {
                     evidence.add_counts(counts.as_bytes());
-                    ends.push(Looked::Remembered);
+                    ends.push(Looked::Remembered(note));
                     current.push(Cow::Borrowed(word));
                     continue;
                 }
@@ -180,8 +186,13 @@ impl WordRepairs {
                 seen = Some(keyboard::look_and_count(lower, &mut own));
                 evidence.merge(&own);
                 if let Some(counts) = own.counts().filter(|_| remember) {
+                    // With the counts, whether the word is left alone in a sentence with nothing
+                    // to repair and in a Russian one: most words are, and the second lookup of
+                    // their repair is then saved.
+                    let alone = |russian| self.edit(form.clone(), p, lower, seen, Mode::None, russian).is_none();
+                    let note = u8::from(alone(false)) << NONE_ALONE | u8::from(alone(true)) << RUSSIAN_ALONE;
                     let word = &text[w.start..w.end];
-                    memo.insert(memo::hash(word.as_bytes(), LOOKED), word, LOOKED, &counts, 0);
+                    memo.insert(looked_key.hash, word, LOOKED, &counts, note);
                 }
             }
             ends.push(Looked::Here {
@@ -200,10 +211,18 @@ impl WordRepairs {
                 continue;
             }
             let word = &text[w.start..w.end];
-            let key = memo::key(word.as_bytes(), state);
+            let alone = match state {
+                RUSSIAN => 1 << RUSSIAN_ALONE,
+                s if s == Mode::None as u8 => 1 << NONE_ALONE,
+                _ => 0,
+            };
+            if matches!(*looked, Looked::Remembered(note) if note & alone != 0) {
+                continue;
+            }
+            let key = memo::key_in(text.as_bytes(), w.start, w.end, state);
             let h = key.hash;
             let (edit, remember) = match *looked {
-                Looked::Remembered => match memo.get(&key, word.as_bytes(), state) {
+                Looked::Remembered(_) => match memo.get(&key, word.as_bytes(), state) {
                     Some((_, 0)) => (None, false),
                     Some((text, repair)) => (Some((text.to_string(), repair_of(repair))), false),
                     None => {
@@ -311,8 +330,9 @@ impl WordRepairs {
 
 /// How the first pass over a sentence left a word.
 enum Looked {
-    /// A word of the memo: its repair is there too (or is worked out and remembered).
-    Remembered,
+    /// A word of the memo, with the note of its counts ([`NONE_ALONE`], [`RUSSIAN_ALONE`]): its
+    /// repair is there too (or is worked out and remembered).
+    Remembered(u8),
     /// A word looked at: the place of its lower case in the sentence's buffer, whether it is
     /// Cyrillic, what the keyboard lexicon says of it, and whether its repair is to be
     /// remembered.
@@ -327,6 +347,11 @@ enum Looked {
 /// The memo context of what a word brings to its sentence's evidence (the contexts below it are
 /// the states of a sentence: its [`Mode`], or [`RUSSIAN`]).
 const LOOKED: u8 = 4;
+/// The bit of the note of a word's counts set when a sentence with nothing to repair
+/// ([`Mode::None`]) leaves the word alone.
+const NONE_ALONE: u8 = 0;
+/// The bit of the note of a word's counts set when a Russian sentence leaves the word alone.
+const RUSSIAN_ALONE: u8 = 1;
 /// The memo context of a word's repair in a Russian sentence.
 const RUSSIAN: u8 = 3;
 
@@ -395,25 +420,12 @@ fn ends_sentence(token: &str) -> bool {
         .ends_with(['.', '!', '?', '…'])
 }
 
-/// Where the run of two-byte Cyrillic letters (U+0400..U+04FF but the signs and marks
-/// U+0482..U+0489) that starts at byte `at` of `b` ends.
-#[inline]
-fn cyrillic_letters_end(b: &[u8], mut at: usize) -> usize {
-    while let [lead, second, ..] = b[at..] {
-        let letter = matches!(lead, 0xD0 | 0xD1 | 0xD3) || (lead == 0xD2 && !(0x82..=0x89).contains(&second));
-        if !letter {
-            break;
-        }
-        at += 2;
-    }
-    at
-}
-
 /// The words of `token` (at offset `base` of the text): runs of letters and combining marks,
 /// with single inner hyphens. Words of links, or glued to digits or other symbols, are not
-/// candidates.
-fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
-    let protected = is_protected(token);
+/// candidates; `may_be_link` is `false` when the token has none of the bytes every link,
+/// address or handle has. `blocks` are the marks of the text ([`scan::mark_all`]).
+fn collect_words(token: &str, base: usize, may_be_link: bool, blocks: &[scan::Block], out: &mut Vec<Word>) {
+    let protected = may_be_link && is_protected(token);
     let is_word_char = |c: char| is_letter(c) || is_mark(c);
     let b = token.as_bytes();
     let mut next = 0;
@@ -433,7 +445,8 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
         }
         let mut end = next;
         loop {
-            end = cyrillic_letters_end(b, end);
+            // The Cyrillic letters from here on, as marked.
+            end = scan::first_unset(blocks, base + end, base + b.len(), scan::Block::cyrillic) - base;
             let Some(d) = token[end..].chars().next() else {
                 break;
             };
@@ -458,7 +471,7 @@ fn collect_words(token: &str, base: usize, out: &mut Vec<Word>) {
             };
             c.is_none_or(|c| punctuation(c) || (!c.is_ascii() && std::iter::once(c).nfc().all(punctuation)))
         };
-        let cyrillic_only = !protected && is_cyrillic_only(word);
+        let cyrillic_only = !protected && is_cyrillic_only(b, base, i, end, blocks);
         out.push(Word {
             start: base + i,
             end: base + end,
@@ -485,20 +498,19 @@ fn joins_marks(before: Option<char>, rest: &str) -> bool {
     std::iter::once(before).chain(marks).nfc().next() != Some(before)
 }
 
-/// Whether `word` has only letters of U+0400..U+04FF other than U+0482..U+0489 (a sign and
-/// combining marks), and hyphens: a byte test.
-fn is_cyrillic_only(word: &str) -> bool {
-    let b = word.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
-            (b'-', _) => i += 1,
-            (0xD0 | 0xD1 | 0xD3, _) => i += 2,
-            (0xD2, t) if !(0x82..=0x89).contains(&t) => i += 2,
+/// Whether the word `token[start..end]` (the token at offset `base` of a text marked into
+/// `blocks`) has only letters of U+0400..U+04FF other than U+0482..U+0489 (a sign and combining
+/// marks), and hyphens.
+fn is_cyrillic_only(token: &[u8], base: usize, start: usize, end: usize, blocks: &[scan::Block]) -> bool {
+    let mut at = start;
+    loop {
+        at = scan::first_unset(blocks, base + at, base + end, scan::Block::cyrillic) - base;
+        match token.get(at) {
+            _ if at >= end => return true,
+            Some(b'-') => at += 1,
             _ => return false,
         }
     }
-    true
 }
 
 /// The script of a word as NFC writes it (`Å` may be U+212B, or A and a ring).
@@ -642,9 +654,9 @@ fn in_script(word: &str, cyrillic: bool) -> String {
     word.chars().map(|c| map.get(&c).copied().unwrap_or(c)).collect()
 }
 
-/// Whitespace-separated tokens with their offsets. Bytes are tested against a table of those
-/// that may start a whitespace character; only those are decoded.
-fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// Whitespace-separated tokens with their offsets. Only the bytes that [`scan::mark_all`] marked
+/// in `blocks` as ones that may start whitespace are decoded.
+fn tokens<'t>(text: &'t str, blocks: &'t [scan::Block]) -> impl Iterator<Item = (usize, &'t str)> + 't {
     let b = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -658,9 +670,9 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         let start = at;
-        while at < b.len() && space_at(text, at).is_none() {
-            at += 1;
-        }
+        at = scan::positions(blocks, start + 1, b.len(), scan::Block::spaces)
+            .find(|&i| space_at(text, i).is_some())
+            .unwrap_or(b.len());
         Some((start, &text[start..at]))
     })
 }

@@ -80,7 +80,20 @@ pub(crate) struct Block {
     stops: u64,
     /// Line feeds.
     newlines: u64,
+    /// Bytes that may start whitespace: ASCII whitespace, and the lead bytes C2, E1, E2 and E3
+    /// of the other whitespace characters (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000).
+    spaces: u64,
+    /// Both bytes of each two-byte Cyrillic letter (U+0400..U+04FF but the signs and marks
+    /// U+0482..U+0489).
+    cyrillic: u64,
 }
+
+/// Bit 0 of a marking's carry: the block before ended with a D2.
+const CARRY_D2: u64 = 1;
+/// Bit 1: it ended with a C3.
+const CARRY_C3: u64 = 2;
+/// Bit 2: it ended with the lead byte of a Cyrillic letter (D0..=D3).
+const CARRY_CYRILLIC: u64 = 4;
 
 /// The positions in `from..end` of a text marked into `blocks` whose bit `pick` sets, in order.
 pub(crate) fn positions(
@@ -115,16 +128,76 @@ impl Block {
     pub(crate) fn newlines(&self) -> u64 {
         self.newlines
     }
+
+    /// The bytes that may start whitespace ([`Block::spaces`]).
+    pub(crate) fn spaces(&self) -> u64 {
+        self.spaces
+    }
+
+    /// The bytes of two-byte Cyrillic letters ([`Block::cyrillic`]).
+    pub(crate) fn cyrillic(&self) -> u64 {
+        self.cyrillic
+    }
 }
+
+/// Whether any byte of `start..end` of a text marked into `blocks` has its bit `pick` set.
+#[inline]
+pub(crate) fn any_in(blocks: &[Block], start: usize, end: usize, pick: fn(&Block) -> u64) -> bool {
+    if start >= end {
+        return false;
+    }
+    let (first, last) = (start / BLOCK, (end - 1) / BLOCK);
+    (first..=last).any(|k| {
+        let from = if k == first { start % BLOCK } else { 0 };
+        let to = if k == last { (end - 1) % BLOCK + 1 } else { BLOCK };
+        pick(&blocks[k]) & ((!0u64 >> (BLOCK - (to - from))) << from) != 0
+    })
+}
+
+/// The first position at or after `from`, and before `end`, of a text marked into `blocks`
+/// whose bit `pick` is not set; `end` when there is none.
+#[inline]
+pub(crate) fn first_unset(blocks: &[Block], from: usize, end: usize, pick: fn(&Block) -> u64) -> usize {
+    let mut k = from / BLOCK;
+    let mut bits = match blocks.get(k) {
+        Some(b) => !pick(b) & (!0u64 << (from % BLOCK)),
+        None => return end,
+    };
+    while bits == 0 {
+        k += 1;
+        match blocks.get(k) {
+            Some(b) if k * BLOCK < end => bits = !pick(b),
+            _ => return end,
+        }
+    }
+    (k * BLOCK + bits.trailing_zeros() as usize).min(end)
+}
+
+impl Block {}
 
 /// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
 /// With `apostrophe` the ASCII apostrophe may belong to a word.
 pub(crate) fn mark_all(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>) {
+    mark_all_with(text, apostrophe, blocks, marks);
+}
+
+/// [`mark_all`] with the marking of one block `marks`.
+fn mark_all_with(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>, marks: fn(&[u8], u8, &mut u64) -> Block) {
     // 0xFF is no byte of UTF-8 text.
     let apostrophe = if apostrophe { b'\'' } else { 0xFF };
     blocks.clear();
     let mut carry = 0;
-    blocks.extend(text.chunks(BLOCK).map(|block| marks(block, apostrophe, &mut carry)));
+    for block in text.chunks(BLOCK) {
+        let before = carry;
+        let marked = marks(block, apostrophe, &mut carry);
+        // A D2 that ended the block before is no letter when a sign follows it here.
+        if before & CARRY_D2 != 0 && marked.cyrillic & 1 == 0 {
+            if let Some(last) = blocks.last_mut() {
+                last.cyrillic &= !(1 << (BLOCK - 1));
+            }
+        }
+        blocks.push(marked);
+    }
 }
 
 impl<'a> Runs<'a> {
@@ -229,14 +302,43 @@ fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        *carry = 0;
-        let bits = |f: fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (j, &x)| m | u64::from(f(x)) << j);
-        Block {
-            word: mark(block, apostrophe),
-            suspect: bits(|x| x >= 0x80),
-            stops: bits(|x| matches!(x, b':' | b'@' | b'.')),
-            newlines: bits(|x| x == b'\n'),
+        marks_portable(block, apostrophe, carry)
+    }
+}
+
+/// [`marks`] byte by byte (and eight bytes at a time for the word bytes), for processors
+/// without SSE2; every byte beyond ASCII is suspect.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn marks_portable(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
+    let bits = |f: fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (j, &x)| m | u64::from(f(x)) << j);
+    // Cyrillic letters: a lead byte, then the byte after it, unless a D2 is followed by a sign
+    // (one that ended the block before is taken back by `mark_all`).
+    let mut cyrillic = 0u64;
+    let mut lead = *carry & CARRY_CYRILLIC != 0;
+    let mut d2 = *carry & CARRY_D2 != 0;
+    for (j, &x) in block.iter().enumerate() {
+        if lead {
+            if d2 && (0x82..=0x89).contains(&x) {
+                cyrillic &= !(1u64 << j >> 1);
+            } else {
+                cyrillic |= 1 << j;
+            }
+            lead = false;
+            d2 = false;
+        } else if (0xD0..=0xD3).contains(&x) {
+            cyrillic |= 1 << j;
+            lead = true;
+            d2 = x == 0xD2;
         }
+    }
+    *carry = u64::from(lead) * CARRY_CYRILLIC | u64::from(d2) * CARRY_D2;
+    Block {
+        word: mark(block, apostrophe),
+        suspect: bits(|x| x >= 0x80),
+        stops: bits(|x| matches!(x, b':' | b'@' | b'.')),
+        newlines: bits(|x| x == b'\n'),
+        spaces: bits(|x| matches!(x, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)),
+        cyrillic,
     }
 }
 
@@ -327,7 +429,7 @@ mod sse2 {
     /// lead bytes D2, the bytes that follow a D2 in no sure letter, the lead bytes C3, and the
     /// bytes that follow a C3 in no sure letter.
     #[inline]
-    fn marks16(b: &[u8; 16], apostrophe: u8) -> [u64; 8] {
+    fn marks16(b: &[u8; 16], apostrophe: u8) -> [u64; 11] {
         let x = load(b);
         // SAFETY: as in `load`.
         unsafe {
@@ -355,6 +457,12 @@ mod sse2 {
                 bits(times),
                 bits(stops),
                 bits(eq(b'\n')),
+                bits(_mm_or_si128(
+                    _mm_or_si128(within(x, b'\t', b'\r'), eq(b' ')),
+                    _mm_or_si128(eq(0xC2), within(x, 0xE1, 0xE3)),
+                )),
+                bits(within(x, 0xD0, 0xD3)),
+                bits(within(x, 0x80, 0xBF)),
             ]
         }
     }
@@ -363,7 +471,7 @@ mod sse2 {
     /// the last byte of the block before.
     #[inline]
     pub(super) fn marks(block: &[u8; 64], apostrophe: u8, carry: &mut u64) -> super::Block {
-        let mut m = [0u64; 8];
+        let mut m = [0u64; 11];
         for (k, sixteen) in block.chunks_exact(16).enumerate() {
             let mut b = [0u8; 16];
             b.copy_from_slice(sixteen);
@@ -371,15 +479,23 @@ mod sse2 {
                 *all |= part << (16 * k);
             }
         }
-        let [word, odd, d2, signs, c3, times, stops, newlines] = m;
-        let after_d2 = d2 << 1 | (*carry & 1);
-        let after_c3 = c3 << 1 | (*carry >> 1 & 1);
-        *carry = d2 >> 63 | (c3 >> 63) << 1;
+        let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = m;
+        let after_d2 = d2 << 1 | u64::from(*carry & super::CARRY_D2 != 0);
+        let after_c3 = c3 << 1 | u64::from(*carry & super::CARRY_C3 != 0);
+        let after_lead = cyrillic_lead << 1 | u64::from(*carry & super::CARRY_CYRILLIC != 0);
+        // A sign after a D2, and the D2 before it (`mark_all` takes back one that ended the
+        // block before).
+        let sign = after_d2 & signs;
+        let cyrillic = (cyrillic_lead | (after_lead & continuation)) & !sign & !(sign >> 1);
+        *carry =
+            (d2 >> 63) * super::CARRY_D2 | (c3 >> 63) * super::CARRY_C3 | (cyrillic_lead >> 63) * super::CARRY_CYRILLIC;
         super::Block {
             word,
             suspect: odd | (after_d2 & signs) | (after_c3 & times),
             stops,
             newlines,
+            spaces,
+            cyrillic,
         }
     }
 }
@@ -502,6 +618,70 @@ mod tests {
                         Runs::within(&blocks, start, end).map(|(s, e, _)| (s, e)).collect();
                     assert_eq!(found, expected, "{text:?} {start}..{end}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn sse2_and_portable_marks_agree_and_cyrillic_is_bytewise() {
+        let pool = [
+            "a",
+            " ",
+            "\n",
+            "қ",
+            "ж",
+            "҂",
+            "Ӛ",
+            "ş",
+            "«",
+            "\u{a0}",
+            "\u{2003}",
+            "—",
+            ":",
+            "@",
+            ".",
+            "\t",
+            "-",
+            "😀",
+            "x".repeat(61).as_str(),
+        ]
+        .map(str::to_string);
+        for seed in 0u64..3000 {
+            let n = (seed % 60) as usize;
+            let text: String = (0..n)
+                .map(|i| {
+                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 5) % pool.len() as u64)
+                        as usize]
+                        .as_str()
+                })
+                .collect();
+            let b = text.as_bytes();
+            let (mut fast, mut portable) = (Vec::new(), Vec::new());
+            mark_all(b, false, &mut fast);
+            mark_all_with(b, false, &mut portable, marks_portable);
+            for (k, (f, p)) in fast.iter().zip(&portable).enumerate() {
+                assert_eq!(
+                    (f.word, f.stops, f.newlines, f.spaces, f.cyrillic),
+                    (p.word, p.stops, p.newlines, p.spaces, p.cyrillic),
+                    "{text:?} block {k}"
+                );
+                assert_eq!(f.suspect & !p.suspect, 0, "{text:?} block {k}");
+            }
+            // Both bytes of each Cyrillic letter but the signs, and nothing else.
+            let mut expected = vec![false; b.len()];
+            let mut i = 0;
+            while i < b.len() {
+                let letter = matches!(b[i], 0xD0 | 0xD1 | 0xD3) || (b[i] == 0xD2 && !(0x82..=0x89).contains(&b[i + 1]));
+                if letter {
+                    expected[i] = true;
+                    expected[i + 1] = true;
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
+            for (i, &e) in expected.iter().enumerate() {
+                assert_eq!(fast[i / BLOCK].cyrillic >> (i % BLOCK) & 1 == 1, e, "{text:?} byte {i}");
             }
         }
     }
