@@ -91,6 +91,7 @@ pub(crate) struct Block {
 /// Bit 0 of a marking's carry: the block before ended with a D2.
 const CARRY_D2: u64 = 1;
 /// Bit 1: it ended with a C3.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 const CARRY_C3: u64 = 2;
 /// Bit 2: it ended with the lead byte of a Cyrillic letter (D0..=D3).
 const CARRY_CYRILLIC: u64 = 4;
@@ -331,7 +332,7 @@ fn marks_portable(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
             d2 = x == 0xD2;
         }
     }
-    *carry = u64::from(lead) * CARRY_CYRILLIC | u64::from(d2) * CARRY_D2;
+    *carry = (u64::from(lead) * CARRY_CYRILLIC) | (u64::from(d2) * CARRY_D2);
     Block {
         word: mark(block, apostrophe),
         suspect: bits(|x| x >= 0x80),
@@ -487,8 +488,9 @@ mod sse2 {
         // block before).
         let sign = after_d2 & signs;
         let cyrillic = (cyrillic_lead | (after_lead & continuation)) & !sign & !(sign >> 1);
-        *carry =
-            (d2 >> 63) * super::CARRY_D2 | (c3 >> 63) * super::CARRY_C3 | (cyrillic_lead >> 63) * super::CARRY_CYRILLIC;
+        *carry = ((d2 >> 63) * super::CARRY_D2)
+            | ((c3 >> 63) * super::CARRY_C3)
+            | ((cyrillic_lead >> 63) * super::CARRY_CYRILLIC);
         super::Block {
             word,
             suspect: odd | (after_d2 & signs) | (after_c3 & times),
