@@ -179,6 +179,7 @@ impl WordRepairs {
                 || (form.chars().any(is_cyrillic) && !form.chars().any(is_latin));
             let start = lower.len();
             let mut seen = None;
+            let mut none_edit = None;
             if w.candidate && is_cyrillic {
                 lowercase_into(&form, &mut lower);
                 let lower = &lower[start..];
@@ -186,13 +187,14 @@ impl WordRepairs {
                 seen = Some(keyboard::look_and_count(lower, &mut own));
                 evidence.merge(&own);
                 if let Some(counts) = own.counts().filter(|_| remember) {
-                    // With the counts, whether the word is left alone in a sentence with nothing
-                    // to repair and in a Russian one: most words are, and the second lookup of
-                    // their repair is then saved.
-                    let alone = |russian| self.edit(form.clone(), p, lower, seen, Mode::None, russian).is_none();
-                    let note = u8::from(alone(false)) << NONE_ALONE | u8::from(alone(true)) << RUSSIAN_ALONE;
+                    // With the counts, whether a sentence with nothing to repair leaves the word
+                    // alone: most words are, and the lookup of their repair is then saved. The
+                    // edit is kept for such a sentence below.
+                    let edit = self.edit(form.clone(), p, lower, seen, Mode::None, false);
+                    let note = u8::from(edit.is_none()) << NONE_ALONE;
                     let word = &text[w.start..w.end];
                     memo.insert(looked_key.hash, word, LOOKED, &counts, note);
+                    none_edit = Some(edit);
                 }
             }
             ends.push(Looked::Here {
@@ -200,6 +202,7 @@ impl WordRepairs {
                 is_cyrillic,
                 seen,
                 remember,
+                none_edit,
             });
             current.push(form);
         }
@@ -211,17 +214,13 @@ impl WordRepairs {
                 continue;
             }
             let word = &text[w.start..w.end];
-            let alone = match state {
-                RUSSIAN => 1 << RUSSIAN_ALONE,
-                s if s == Mode::None as u8 => 1 << NONE_ALONE,
-                _ => 0,
-            };
-            if matches!(*looked, Looked::Remembered(note) if note & alone != 0) {
+            let plain_sentence = state == Mode::None as u8;
+            if plain_sentence && matches!(*looked, Looked::Remembered(note) if note & 1 << NONE_ALONE != 0) {
                 continue;
             }
             let key = memo::key_in(text.as_bytes(), w.start, w.end, state);
             let h = key.hash;
-            let (edit, remember) = match *looked {
+            let (edit, remember) = match looked {
                 Looked::Remembered(_) => match memo.get(&key, word.as_bytes(), state) {
                     Some((_, 0)) => (None, false),
                     Some((text, repair)) => (Some((text.to_string(), repair_of(repair))), false),
@@ -232,10 +231,16 @@ impl WordRepairs {
                     }
                 },
                 Looked::Here {
+                    none_edit: Some(edit),
+                    remember,
+                    ..
+                } if plain_sentence => (edit.clone(), *remember),
+                &Looked::Here {
                     lower: (a, b),
                     is_cyrillic,
                     seen,
                     remember,
+                    ..
                 } => {
                     let seen = seen.filter(|_| is_cyrillic);
                     (self.edit(form, p, &lower[a..b], seen, mode, russian), remember)
@@ -330,17 +335,19 @@ impl WordRepairs {
 
 /// How the first pass over a sentence left a word.
 enum Looked {
-    /// A word of the memo, with the note of its counts ([`NONE_ALONE`], [`RUSSIAN_ALONE`]): its
-    /// repair is there too (or is worked out and remembered).
+    /// A word of the memo, with the note of its counts ([`NONE_ALONE`]): its repair is there
+    /// too (or is worked out and remembered).
     Remembered(u8),
     /// A word looked at: the place of its lower case in the sentence's buffer, whether it is
-    /// Cyrillic, what the keyboard lexicon says of it, and whether its repair is to be
-    /// remembered.
+    /// Cyrillic, what the keyboard lexicon says of it, whether its repair is to be remembered,
+    /// and its edit in a sentence with nothing to repair if known.
     Here {
         lower: (usize, usize),
         is_cyrillic: bool,
         seen: Option<Seen>,
         remember: bool,
+        /// Its edit in a sentence with nothing to repair, when worked out already.
+        none_edit: Option<Option<(String, Repair)>>,
     },
 }
 
@@ -350,8 +357,6 @@ const LOOKED: u8 = 4;
 /// The bit of the note of a word's counts set when a sentence with nothing to repair
 /// ([`Mode::None`]) leaves the word alone.
 const NONE_ALONE: u8 = 0;
-/// The bit of the note of a word's counts set when a Russian sentence leaves the word alone.
-const RUSSIAN_ALONE: u8 = 1;
 /// The memo context of a word's repair in a Russian sentence.
 const RUSSIAN: u8 = 3;
 
