@@ -506,6 +506,16 @@ mod sse2 {
 mod tests {
     use super::*;
 
+    /// A text of `n` pieces of `pool`, picked by `seed` (`spread` varies the picking).
+    fn sample<T: AsRef<str>>(pool: &[T], seed: u64, n: usize, spread: u32) -> String {
+        (0..n)
+            .map(|i| {
+                let k = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * spread) % pool.len() as u64;
+                pool[k as usize].as_ref()
+            })
+            .collect()
+    }
+
     fn runs(text: &str, apostrophe: bool) -> Vec<&str> {
         let mut bits = Vec::new();
         Runs::new(text.as_bytes(), apostrophe, &mut bits)
@@ -553,12 +563,7 @@ mod tests {
         ];
         for seed in 0u64..4000 {
             let len = (seed % 90) as usize;
-            let text: String = (0..len)
-                .map(|i| {
-                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 7) % pool.len() as u64)
-                        as usize]
-                })
-                .collect();
+            let text = sample(&pool.map(String::from), seed, len, 7);
             let b = text.as_bytes();
             for apostrophe in [false, true] {
                 let mut blocks = Vec::new();
@@ -591,11 +596,7 @@ mod tests {
         let pool = ["a", "bc", " ", "\n", "ş", "қ", "«", "x".repeat(70).as_str()].map(str::to_string);
         for seed in 0u64..3000 {
             let n = (seed % 40) as usize;
-            let text: String = (0..n)
-                .map(|i| {
-                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 5) % 8) as usize].as_str()
-                })
-                .collect();
+            let text = sample(&pool, seed, n, 5);
             let b = text.as_bytes();
             let mut blocks = Vec::new();
             mark_all(b, false, &mut blocks);
@@ -650,13 +651,7 @@ mod tests {
         .map(str::to_string);
         for seed in 0u64..3000 {
             let n = (seed % 60) as usize;
-            let text: String = (0..n)
-                .map(|i| {
-                    pool[(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(i as u32 * 5) % pool.len() as u64)
-                        as usize]
-                        .as_str()
-                })
-                .collect();
+            let text = sample(&pool, seed, n, 5);
             let b = text.as_bytes();
             let (mut fast, mut portable) = (Vec::new(), Vec::new());
             mark_all(b, false, &mut fast);
