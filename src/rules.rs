@@ -571,12 +571,11 @@ fn expansion_of(dense: &[u64; DENSE_LEN]) -> usize {
     longest.div_ceil(2).max(1)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "russian-loans"))]
 mod tests {
     use super::*;
 
     /// Every row of the loanword table is found by each of its keys, and only by them.
-    #[cfg(feature = "russian-loans")]
     #[test]
     fn every_loanword_is_found_by_its_keys() {
         let mut rows = 0;

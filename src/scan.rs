@@ -3,7 +3,8 @@
 //! Reading a text character by character costs a mispredicted branch at nearly every change
 //! between a letter, an accented letter and a space. Here one pass over the whole text first
 //! marks every byte, without a branch (sixteen bytes at a time with SSE2, which every x86-64
-//! processor has; byte by byte elsewhere), in a few bit masks per block ([`Block`]): bytes that
+//! processor has, with the `simd` feature; byte by byte elsewhere, as in WebAssembly), in a few
+//! bit masks per block ([`Block`]): bytes that
 //! may belong to a word, bytes that may belong to a character that is no letter, bytes of
 //! Cyrillic letters, bytes that may start whitespace, line feeds, and the `:` `@` `.` of links.
 //! Runs, tokens and words are then found with bit operations, about one branch each. Reading
@@ -16,7 +17,7 @@ const BLOCK: usize = 64;
 /// letter, any byte of a character beyond ASCII, and the byte `apostrophe` (an ASCII apostrophe
 /// or 0xFF, no byte of UTF-8). Eight bytes are tested at once, as one number.
 #[inline]
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
 fn mark(block: &[u8], apostrophe: u8) -> u64 {
     let mut m = 0u64;
     let mut chunks = block.chunks_exact(8);
@@ -35,7 +36,7 @@ fn mark(block: &[u8], apostrophe: u8) -> u64 {
 
 /// [`mark`] of eight bytes read as a little-endian number.
 #[inline]
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
 fn mark8(x: u64, apostrophe: u8) -> u64 {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -95,7 +96,7 @@ pub(crate) struct Block {
 /// Bit 0 of a marking's carry: the block before ended with a D2.
 const CARRY_D2: u64 = 1;
 /// Bit 1: it ended with a C3.
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+#[cfg_attr(not(all(target_arch = "x86_64", feature = "simd")), allow(dead_code))]
 const CARRY_C3: u64 = 2;
 /// Bit 2: it ended with the lead byte of a Cyrillic letter (D0..=D3).
 const CARRY_CYRILLIC: u64 = 4;
@@ -292,7 +293,7 @@ impl Iterator for Runs<'_> {
 /// of the end of this one.
 #[inline]
 fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", feature = "simd"))]
     {
         // The last block is read padded with zeros, which are marked nothing.
         let mut padded = [0u8; BLOCK];
@@ -305,7 +306,7 @@ fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
         };
         sse2::marks(full, apostrophe, carry)
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
     {
         marks_portable(block, apostrophe, carry)
     }
@@ -313,7 +314,7 @@ fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
 
 /// [`marks`] byte by byte (and eight bytes at a time for the word bytes), for processors
 /// without SSE2; every byte beyond ASCII is suspect.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
 fn marks_portable(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
     let bits = |f: fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (j, &x)| m | u64::from(f(x)) << j);
     // Cyrillic letters: a lead byte, then the byte after it, unless a D2 is followed by a sign
@@ -388,7 +389,7 @@ pub(crate) fn all_letters(run: &[u8]) -> bool {
 }
 
 /// The same tests, sixteen bytes at a time, with SSE2 (part of every x86-64 processor).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "simd"))]
 #[allow(unsafe_code)]
 mod sse2 {
     use std::arch::x86_64::{
@@ -590,9 +591,8 @@ mod tests {
         // Runs of sure letters are found as such.
         let text = "Qazaqstan Respublikasy şañyraq Қазақстан".repeat(3);
         let mut blocks = Vec::new();
-        assert!(
-            Runs::new(text.as_bytes(), false, &mut blocks).all(|(_, _, sure)| sure || !cfg!(target_arch = "x86_64"))
-        );
+        assert!(Runs::new(text.as_bytes(), false, &mut blocks)
+            .all(|(_, _, sure)| sure || !cfg!(all(target_arch = "x86_64", feature = "simd"))));
     }
 
     #[test]
