@@ -151,10 +151,10 @@ impl WordRepairs {
             // itself: what it brings to the evidence and its repairs depend on nothing else.
             // One the memo lacks is looked at below, and remembered.
             let remember = w.candidate && w.cyrillic_only;
-            let looked_key = memo::key_in(text.as_bytes(), w.start, w.end, LOOKED);
-            if remember {
+            let looked_key = remember.then(|| memo::key_in(text.as_bytes(), w.start, w.end, LOOKED));
+            if let Some(looked_key) = &looked_key {
                 let word = &text[w.start..w.end];
-                if let Some((counts, note)) = memo.get(&looked_key, word.as_bytes(), LOOKED) {
+                if let Some((counts, note)) = memo.get(looked_key, word.as_bytes(), LOOKED) {
                     evidence.add_counts(counts.as_bytes());
                     ends.push(Looked::Remembered(note));
                     current.push(Cow::Borrowed(word));
@@ -186,7 +186,7 @@ impl WordRepairs {
                 let mut own = Evidence::default();
                 seen = Some(keyboard::look_and_count(lower, &mut own));
                 evidence.merge(&own);
-                if let Some(counts) = own.counts().filter(|_| remember) {
+                if let (Some(counts), Some(looked_key)) = (own.counts(), &looked_key) {
                     // With the counts, whether a sentence with nothing to repair leaves the word
                     // alone: most words are, and the lookup of their repair is then saved. The
                     // edit is kept for such a sentence below.
@@ -234,7 +234,8 @@ impl WordRepairs {
                     none_edit: Some(edit),
                     remember,
                     ..
-                } if plain_sentence => (edit.clone(), *remember),
+                // The note of its counts says when it is left alone.
+                } if plain_sentence => (edit.clone(), *remember && edit.is_some()),
                 &Looked::Here {
                     lower: (a, b),
                     is_cyrillic,
