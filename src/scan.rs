@@ -13,28 +13,9 @@
 /// Bytes looked at in one step.
 const BLOCK: usize = 64;
 
-/// Bit `j`: byte `j` of `block` (at most 64 bytes) may belong to a word. That is an ASCII
-/// letter, any byte of a character beyond ASCII, and the byte `apostrophe` (an ASCII apostrophe
-/// or 0xFF, no byte of UTF-8). Eight bytes are tested at once, as one number.
-#[inline]
-#[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
-fn mark(block: &[u8], apostrophe: u8) -> u64 {
-    let mut m = 0u64;
-    let mut chunks = block.chunks_exact(8);
-    for (k, c) in (&mut chunks).enumerate() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(c);
-        m |= mark8(u64::from_le_bytes(eight), apostrophe) << (8 * k);
-    }
-    let done = block.len() - chunks.remainder().len();
-    for (j, &x) in chunks.remainder().iter().enumerate() {
-        let letter = (x | 0x20).wrapping_sub(b'a') < 26;
-        m |= u64::from(letter || x >= 0x80 || x == apostrophe) << (done + j);
-    }
-    m
-}
-
-/// [`mark`] of eight bytes read as a little-endian number.
+/// Bit `j`: byte `j` of the eight bytes `x` (read as a little-endian number) may belong to a
+/// word. That is an ASCII letter, any byte of a character beyond ASCII, and the byte
+/// `apostrophe` (an ASCII apostrophe or 0xFF, no byte of UTF-8).
 #[inline]
 #[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
 fn mark8(x: u64, apostrophe: u8) -> u64 {
@@ -75,7 +56,7 @@ pub(crate) struct Runs<'a> {
 /// The marks of one block of 64 bytes.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub(crate) struct Block {
-    /// Bytes that may belong to a word ([`mark`]).
+    /// Bytes that may belong to a word ([`mark8`]).
     word: u64,
     /// Bytes that may belong to a character that is no letter: every byte beyond ASCII, or
     /// with SSE2 only the bytes that [`all_letters`] looks closer at.
@@ -312,40 +293,67 @@ fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
     }
 }
 
-/// [`marks`] byte by byte (and eight bytes at a time for the word bytes), for processors
-/// without SSE2; every byte beyond ASCII is suspect.
+/// [`marks`] eight bytes at a time, as numbers, for processors without SSE2; every byte beyond
+/// ASCII is suspect.
 #[cfg_attr(all(target_arch = "x86_64", feature = "simd"), allow(dead_code))]
 fn marks_portable(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
-    let bits = |f: fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (j, &x)| m | u64::from(f(x)) << j);
-    // Cyrillic letters: a lead byte, then the byte after it, unless a D2 is followed by a sign
-    // (one that ended the block before is taken back by `mark_all`).
-    let mut cyrillic = 0u64;
-    let mut lead = *carry & CARRY_CYRILLIC != 0;
-    let mut d2 = *carry & CARRY_D2 != 0;
-    for (j, &x) in block.iter().enumerate() {
-        if lead {
-            if d2 && (0x82..=0x89).contains(&x) {
-                cyrillic &= !(1u64 << j >> 1);
-            } else {
-                cyrillic |= 1 << j;
-            }
-            lead = false;
-            d2 = false;
-        } else if (0xD0..=0xD3).contains(&x) {
-            cyrillic |= 1 << j;
-            lead = true;
-            d2 = x == 0xD2;
-        }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The top bit of each byte of `y` that is zero.
+    let zero = |y: u64| !(((y & LOW7) + LOW7) | y | LOW7);
+    let equal = |x: u64, v: u8| zero(x ^ (ONES * u64::from(v)));
+    // The top bit of each byte below 0x80 in `lo..=hi` (both below 0x80); no sum carries into
+    // the next byte.
+    let within = |x: u64, lo: u8, hi: u8| {
+        let low = x & LOW7;
+        (low + ONES * u64::from(0x80 - lo)) & !(low + ONES * u64::from(0x80 - hi - 1)) & !x & HIGH
+    };
+    // The top bits of the eight bytes, byte j to bit j.
+    let gather = |flags: u64| ((flags & HIGH) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let (mut word, mut high, mut stops, mut newlines, mut spaces) = (0, 0, 0, 0, 0);
+    let (mut lead, mut continuation, mut d2, mut signs) = (0, 0, 0, 0);
+    for (k, chunk) in block.chunks(8).enumerate() {
+        // Bytes past the block's end are zeros, which are marked nothing.
+        let mut eight = [0u8; 8];
+        eight[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(eight);
+        let at = 8 * k;
+        word |= (mark8(x, apostrophe) & (0xFF >> (8 - chunk.len()))) << at;
+        high |= gather(x) << at;
+        stops |= gather(equal(x, b':') | equal(x, b'@') | equal(x, b'.')) << at;
+        newlines |= gather(equal(x, b'\n')) << at;
+        let leads = equal(x, 0xC2) | equal(x, 0xE1) | equal(x, 0xE2) | equal(x, 0xE3);
+        spaces |= gather(within(x, b'\t', b'\r') | equal(x, b' ') | leads) << at;
+        lead |= gather(equal(x & (ONES * 0xFC), 0xD0)) << at;
+        continuation |= gather(equal(x & (ONES * 0xC0), 0x80)) << at;
+        d2 |= gather(equal(x, 0xD2)) << at;
+        // 82..=89 with the top bit flipped is 02..=09.
+        signs |= gather(within(x ^ HIGH, 0x02, 0x09)) << at;
     }
-    *carry = (u64::from(lead) * CARRY_CYRILLIC) | (u64::from(d2) * CARRY_D2);
+    let [cyrillic, next] = cyrillic_letters(lead, continuation, d2, signs, *carry);
+    *carry = next;
     Block {
-        word: mark(block, apostrophe),
-        suspect: bits(|x| x >= 0x80),
-        stops: bits(|x| matches!(x, b':' | b'@' | b'.')),
-        newlines: bits(|x| x == b'\n'),
-        spaces: bits(|x| matches!(x, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)),
+        word,
+        suspect: high,
+        stops,
+        newlines,
+        spaces,
         cyrillic,
     }
+}
+
+/// The bytes of the Cyrillic letters of a block, from its lead bytes D0..=D3, its continuation
+/// bytes, its D2 bytes and its bytes 82..=89, and the carry of the block before: a lead byte and
+/// the one after it, but a D2 followed by a sign (`mark_all` takes back a D2 that ended the block
+/// before). With the carry for the next block (its D2 and Cyrillic-lead bits).
+#[inline]
+fn cyrillic_letters(lead: u64, continuation: u64, d2: u64, signs: u64, carry: u64) -> [u64; 2] {
+    let after_d2 = d2 << 1 | u64::from(carry & CARRY_D2 != 0);
+    let after_lead = lead << 1 | u64::from(carry & CARRY_CYRILLIC != 0);
+    let sign = after_d2 & signs;
+    let cyrillic = (lead | (after_lead & continuation)) & !sign & !(sign >> 1);
+    [cyrillic, ((d2 >> 63) * CARRY_D2) | ((lead >> 63) * CARRY_CYRILLIC)]
 }
 
 /// Whether every character of a run beyond ASCII is surely a letter: Latin-1 letters, Latin
@@ -488,14 +496,8 @@ mod sse2 {
         let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = m;
         let after_d2 = d2 << 1 | u64::from(*carry & super::CARRY_D2 != 0);
         let after_c3 = c3 << 1 | u64::from(*carry & super::CARRY_C3 != 0);
-        let after_lead = cyrillic_lead << 1 | u64::from(*carry & super::CARRY_CYRILLIC != 0);
-        // A sign after a D2, and the D2 before it (`mark_all` takes back one that ended the
-        // block before).
-        let sign = after_d2 & signs;
-        let cyrillic = (cyrillic_lead | (after_lead & continuation)) & !sign & !(sign >> 1);
-        *carry = ((d2 >> 63) * super::CARRY_D2)
-            | ((c3 >> 63) * super::CARRY_C3)
-            | ((cyrillic_lead >> 63) * super::CARRY_CYRILLIC);
+        let [cyrillic, next] = super::cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
+        *carry = next | ((c3 >> 63) * super::CARRY_C3);
         super::Block {
             word,
             suspect: odd | (after_d2 & signs) | (after_c3 & times),
