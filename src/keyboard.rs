@@ -97,7 +97,8 @@ pub(crate) struct Evidence {
     /// Words with a Kazakh letter.
     pub(crate) kazakh_letters: usize,
     /// Words the lexicon surely reads as a Kazakh word typed with stand-ins: its entries, and
-    /// words it lacks that read as a sure stem and an ending.
+    /// words it lacks that read as a sure stem and an ending, or letter by letter as a repair
+    /// reads them with [`SURE_READ`] letters or more changed (`олкемди` → `өлкемді`).
     pub(crate) sure: usize,
     /// Words the lexicon lacks that [`letter_by_letter`] reads with every letter it changes
     /// written so [`EVIDENCE_SHARE`] of the time: two of them count as a sure word (one may be
@@ -170,7 +171,9 @@ impl Evidence {
         } else if seen.entry.is_some_and(|e| e.2 >= SURE) {
             self.sure += 1;
         } else if seen.entry.is_none() && lower.len() <= LONGEST_WORD {
-            if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower) {
+            if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower)
+                || letter_by_letter(lower, LETTER_SHARE).is_some_and(|read| letters_changed(lower, &read) >= SURE_READ)
+            {
                 self.sure += 1;
             } else if letter_by_letter(lower, EVIDENCE_SHARE).is_some() {
                 self.read += 1;
@@ -309,7 +312,8 @@ fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Op
 /// In a sentence repaired only where sure (`sure_only`), the stem must be a sure entry or a
 /// word written as typed (`акционер` + `лік`), and the ending written one way [`SURE_SHARE`]
 /// of the time. Failing a stem, the word is read letter by letter ([`letter_by_letter`]),
-/// and failing that its ending alone ([`ending_only`]); a name (`name`: the word is
+/// then, where sure only, by any stem and ending if letter by letter agrees
+/// ([`agreed_reading`]), and failing that its ending alone ([`ending_only`]); a name (`name`: the word is
 /// capitalized) in a sentence repaired only where sure is not read letter by letter: names the
 /// lexicon lacks are mostly foreign (`Каримов`, `Подарогын`).
 fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
@@ -323,14 +327,32 @@ fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
         // A name the lexicon lacks keeps its letters in a sentence repaired only where sure.
         None if sure_only && name => ending_only(lower, SURE_ENDING),
         None => letter_by_letter(lower, LETTER_SHARE)
+            .or_else(|| sure_only.then(|| agreed_reading(lower)).flatten())
             .or_else(|| ending_only(lower, if sure_only { SURE_ENDING } else { 3 })),
     }
+}
+
+/// A word the lexicon lacks read alike by any stem and ending and letter by letter, however
+/// sure its letters (`кустай` → `құстай`, `коршисин` → `көршісін`): two readings that agree.
+fn agreed_reading(lower: &str) -> Option<String> {
+    let (form, _) = best_reading(lower, false, false)?;
+    (letter_by_letter(lower, 0)? == form).then_some(form)
 }
 
 /// The longest word, in bytes, that is read as a stem and an ending or letter by letter (the
 /// longest Kazakh words have about 30 letters; the cuts of a longer token would take time
 /// that grows with the square of its length).
 const LONGEST_WORD: usize = 96;
+
+/// The fewest letters a word the lexicon lacks must change, read letter by letter, to show
+/// that its sentence was typed on a Russian keyboard: a Kazakh word may look typed in one
+/// letter (`атпен`, `грузиндер`), but no word of the clean test text looks so in two.
+const SURE_READ: usize = 2;
+
+/// How many letters `read` changes in `lower` (a reading letter by letter keeps the count).
+fn letters_changed(lower: &str, read: &str) -> usize {
+    lower.chars().zip(read.chars()).filter(|(a, b)| a != b).count()
+}
 
 /// The most letters on each side of a letter that [`letter_by_letter`] looks at.
 const WINDOW: usize = 3;
