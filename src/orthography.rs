@@ -102,9 +102,13 @@ impl WordRepairs {
                 words.clear();
                 continue;
             }
-            // Only a token with a `:`, `@` or `.` may be a link, an address or a handle.
-            let may_be_link = scan::any_in(&blocks, start, end, scan::Block::stops);
-            collect_words(token, start, may_be_link, &blocks, &mut words);
+            if let Some(word) = lone_cyrillic_word(token.as_bytes(), start, &blocks) {
+                words.push(word);
+            } else {
+                // Only a token with a `:`, `@` or `.` may be a link, an address or a handle.
+                let may_be_link = scan::any_in(&blocks, start, end, scan::Block::stops);
+                collect_words(token, start, may_be_link, &blocks, &mut words);
+            }
             if ends_sentence(token) || text[end..next].contains('\n') {
                 self.sentence_edits(text, &words, memo, &mut edits);
                 words.clear();
@@ -116,7 +120,7 @@ impl WordRepairs {
 
     /// The edits for the words of one sentence.
     fn sentence_edits(&self, text: &str, words: &[Word], memo: &mut WordMemo, edits: &mut Vec<Edit>) {
-        if words.is_empty() {
+        if words.is_empty() || self.is_left_alone(text, words, memo) {
             return;
         }
         // Each word as the engine would leave it (NFC, look-alikes of mixed words repaired),
@@ -262,6 +266,25 @@ impl WordRepairs {
                 });
             }
         }
+    }
+
+    /// Whether the memo shows that a sentence gets no edit: each of its candidate words is a
+    /// word of Cyrillic letters that a sentence with nothing to repair leaves alone
+    /// ([`NONE_ALONE`]), and their evidence leaves the sentence so. The common case of clean
+    /// text, decided without the work of [`WordRepairs::sentence_edits`].
+    fn is_left_alone(&self, text: &str, words: &[Word], memo: &mut WordMemo) -> bool {
+        let mut evidence = Evidence::default();
+        for w in words.iter().filter(|w| w.candidate) {
+            if !w.cyrillic_only {
+                return false;
+            }
+            let key = memo::key_in(text.as_bytes(), w.start, w.end, LOOKED);
+            match memo.get(&key, text[w.start..w.end].as_bytes(), LOOKED) {
+                Some((counts, note)) if note & 1 << NONE_ALONE != 0 => evidence.add_counts(counts.as_bytes()),
+                _ => return false,
+            }
+        }
+        !self.keyboard || (evidence.mode() == Mode::None && !evidence.is_russian())
     }
 
     /// The edit of a candidate word (`form`, as the look-alike repair left it; `plain`, as the
@@ -494,6 +517,45 @@ fn collect_words(token: &str, base: usize, may_be_link: bool, blocks: &[scan::Bl
     }
 }
 
+/// The word of a token that is one word of Cyrillic letters (single inner hyphens joining
+/// them) between plain punctuation (`«сөз»,`): what [`collect_words`] finds in it, found from
+/// the marks of the text (`blocks`) without decoding the letters. `None` for any other token.
+fn lone_cyrillic_word(token: &[u8], base: usize, blocks: &[scan::Block]) -> Option<Word> {
+    let cyrillic =
+        |at: usize| at < token.len() && scan::any_in(blocks, base + at, base + at + 1, scan::Block::cyrillic);
+    let start = punctuation_run(token, 0);
+    let mut end = start;
+    loop {
+        end = scan::first_unset(blocks, base + end, base + token.len(), scan::Block::cyrillic) - base;
+        if end > start && token.get(end) == Some(&b'-') && cyrillic(end + 1) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    (end > start && punctuation_run(token, end) == token.len()).then_some(Word {
+        start: base + start,
+        end: base + end,
+        script: Script::Cyrillic,
+        candidate: true,
+        cyrillic_only: true,
+    })
+}
+
+/// Where the run of plain punctuation that starts at `at` of `token` ends: signs that are no
+/// letters, no marks and nothing that glues a word to a link or a name (`@`, `/`, `_`).
+fn punctuation_run(token: &[u8], mut at: usize) -> usize {
+    loop {
+        match token.get(at..) {
+            Some([b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'"', ..]) => at += 1,
+            // « » and …
+            Some([0xC2, 0xAB | 0xBB, ..]) => at += 2,
+            Some([0xE2, 0x80, 0xA6, ..]) => at += 3,
+            _ => return at,
+        }
+    }
+}
+
 /// Whether NFC joins `before` with some of the marks that `rest` starts with (it then starts
 /// with another character).
 fn joins_marks(before: Option<char>, rest: &str) -> bool {
@@ -676,9 +738,14 @@ fn tokens<'t>(text: &'t str, blocks: &'t [scan::Block]) -> impl Iterator<Item = 
             return None;
         }
         let start = at;
-        at = scan::positions(blocks, start + 1, b.len(), scan::Block::spaces)
-            .find(|&i| space_at(text, i).is_some())
-            .unwrap_or(b.len());
+        at = start + 1;
+        loop {
+            at = scan::first_set(blocks, at, b.len(), scan::Block::spaces);
+            if at >= b.len() || space_at(text, at).is_some() {
+                break;
+            }
+            at += 1;
+        }
         Some((start, &text[start..at]))
     })
 }
@@ -701,8 +768,12 @@ fn space_at(text: &str, i: usize) -> Option<usize> {
         }
         t
     };
-    if !MAY_START[usize::from(text.as_bytes()[i])] {
+    let b = text.as_bytes()[i];
+    if !MAY_START[usize::from(b)] {
         return None;
+    }
+    if b.is_ascii() {
+        return Some(1);
     }
     let c = text.get(i..)?.chars().next()?;
     c.is_whitespace().then(|| c.len_utf8())
@@ -844,7 +915,43 @@ mod tests {
         prop::collection::vec((piece, sep), 0..24).prop_map(|p| p.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
     }
 
+    /// Tokens of Cyrillic letters, hyphens, plain punctuation, and what may follow or glue a
+    /// word: Latin letters, digits, combining marks, `@`, `/`, `_`.
+    fn tokens_to_split() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop::sample::select(vec![
+            "сөз", "Қ", "і", "ӊ", "\u{482}", "\u{483}", "-", "--", ".", ",", ":", "!", "?", "(", ")", "\"", "«", "»",
+            "…", "a", "Z", "1", "@", "/", "_", "'", "\u{301}", "\u{306}", "—", "ʼ", "ё",
+        ]);
+        let plain = prop::sample::select(vec!["сөз", "Қ", "і", "-", ".", ",", "(", ")", "«", "»", "…"]);
+        prop_oneof![
+            prop::collection::vec(piece, 1..8).prop_map(|p| p.concat()),
+            prop::collection::vec(plain, 1..6).prop_map(|p| p.concat()),
+        ]
+    }
+
     proptest::proptest! {
+        /// A token that is one Cyrillic word between plain punctuation gives the word that
+        /// reading it character by character gives.
+        #[test]
+        fn a_lone_cyrillic_word_is_the_word_collected(token in tokens_to_split(), pad in 0usize..70) {
+            let text = format!("{}{token}", " ".repeat(pad));
+            let mut blocks = Vec::new();
+            scan::mark_all(text.as_bytes(), false, &mut blocks);
+            if let Some(word) = lone_cyrillic_word(token.as_bytes(), pad, &blocks) {
+                let mut words = Vec::new();
+                let may_be_link = scan::any_in(&blocks, pad, text.len(), scan::Block::stops);
+                collect_words(&token, pad, may_be_link, &blocks, &mut words);
+                proptest::prop_assert_eq!(words.len(), 1, "{:?}", token);
+                let w = &words[0];
+                proptest::prop_assert_eq!(
+                    (w.start, w.end, w.script, w.candidate, w.cyrillic_only),
+                    (word.start, word.end, word.script, word.candidate, word.cyrillic_only),
+                    "{:?}", token
+                );
+            }
+        }
+
         /// The memo changes nothing: repairs that remember words, after they have seen other
         /// text and the same text, edit as repairs that look at every word afresh.
         #[test]

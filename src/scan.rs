@@ -145,15 +145,29 @@ pub(crate) fn any_in(blocks: &[Block], start: usize, end: usize, pick: fn(&Block
 /// whose bit `pick` is not set; `end` when there is none.
 #[inline]
 pub(crate) fn first_unset(blocks: &[Block], from: usize, end: usize, pick: fn(&Block) -> u64) -> usize {
+    first_where::<false>(blocks, from, end, pick)
+}
+
+/// The first position at or after `from`, and before `end`, of a text marked into `blocks`
+/// whose bit `pick` is set; `end` when there is none.
+#[inline]
+pub(crate) fn first_set(blocks: &[Block], from: usize, end: usize, pick: fn(&Block) -> u64) -> usize {
+    first_where::<true>(blocks, from, end, pick)
+}
+
+/// [`first_set`] if `SET`, else [`first_unset`].
+#[inline]
+fn first_where<const SET: bool>(blocks: &[Block], from: usize, end: usize, pick: fn(&Block) -> u64) -> usize {
+    let bits_of = |b: &Block| if SET { pick(b) } else { !pick(b) };
     let mut k = from / BLOCK;
     let mut bits = match blocks.get(k) {
-        Some(b) => !pick(b) & (!0u64 << (from % BLOCK)),
+        Some(b) => bits_of(b) & (!0u64 << (from % BLOCK)),
         None => return end,
     };
     while bits == 0 {
         k += 1;
         match blocks.get(k) {
-            Some(b) if k * BLOCK < end => bits = !pick(b),
+            Some(b) if k * BLOCK < end => bits = bits_of(b),
             _ => return end,
         }
     }
