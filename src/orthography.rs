@@ -279,7 +279,7 @@ impl WordRepairs {
                 return false;
             }
             let key = memo::key_in(text.as_bytes(), w.start, w.end, LOOKED);
-            match memo.get(&key, text[w.start..w.end].as_bytes(), LOOKED) {
+            match memo.get(&key, &text.as_bytes()[w.start..w.end], LOOKED) {
                 Some((counts, note)) if note & 1 << NONE_ALONE != 0 => evidence.add_counts(counts.as_bytes()),
                 _ => return false,
             }
