@@ -171,12 +171,14 @@ impl Evidence {
         } else if seen.entry.is_some_and(|e| e.2 >= SURE) {
             self.sure += 1;
         } else if seen.entry.is_none() && lower.len() <= LONGEST_WORD {
-            if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower)
-                || letter_by_letter(lower, LETTER_SHARE).is_some_and(|read| letters_changed(lower, &read) >= SURE_READ)
-            {
+            if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower) {
                 self.sure += 1;
-            } else if letter_by_letter(lower, EVIDENCE_SHARE).is_some() {
-                self.read += 1;
+            } else if let Some(read) = read_letters(lower, LETTER_SHARE) {
+                if read.changed >= SURE_READ {
+                    self.sure += 1;
+                } else if read.lowest_share >= EVIDENCE_SHARE {
+                    self.read += 1;
+                }
             }
         }
     }
@@ -349,11 +351,6 @@ const LONGEST_WORD: usize = 96;
 /// letter (`атпен`, `грузиндер`), but no word of the clean test text looks so in two.
 const SURE_READ: usize = 2;
 
-/// How many letters `read` changes in `lower` (a reading letter by letter keeps the count).
-fn letters_changed(lower: &str, read: &str) -> usize {
-    lower.chars().zip(read.chars()).filter(|(a, b)| a != b).count()
-}
-
 /// The most letters on each side of a letter that [`letter_by_letter`] looks at.
 const WINDOW: usize = 3;
 
@@ -371,6 +368,19 @@ const EVIDENCE_SHARE: u32 = 98;
 /// seen deciding. `None` when that leaves the word as typed, or when a letter changed is
 /// written so less than `min_share` percent of the time.
 fn letter_by_letter(lower: &str, min_share: u32) -> Option<String> {
+    read_letters(lower, min_share).map(|read| read.word)
+}
+
+/// A reading of [`letter_by_letter`], with how many letters it changes and the lowest share
+/// among them.
+struct LetterReading {
+    word: String,
+    changed: usize,
+    lowest_share: u32,
+}
+
+/// [`letter_by_letter`], with how sure the reading is.
+fn read_letters(lower: &str, min_share: u32) -> Option<LetterReading> {
     // The word between its edge marks, as typed.
     let mut buf = ['\0'; LONGEST_WORD + 2];
     let mut len = 0;
@@ -381,12 +391,15 @@ fn letter_by_letter(lower: &str, min_share: u32) -> Option<String> {
     let typed = &buf[..len];
     // The reading, from the first letter that changes.
     let mut out: Option<String> = None;
+    let (mut changed, mut lowest_share) = (0, u32::MAX);
     for (i, &c) in typed.iter().enumerate().take(len - 1).skip(1) {
         match letter_read(typed, i) {
             Some((letter, share)) if letter != c => {
                 if share < min_share {
                     return None;
                 }
+                changed += 1;
+                lowest_share = lowest_share.min(share);
                 out.get_or_insert_with(|| {
                     let mut s = String::with_capacity(lower.len() + 8);
                     s.extend(&typed[1..i]);
@@ -401,7 +414,11 @@ fn letter_by_letter(lower: &str, min_share: u32) -> Option<String> {
             }
         }
     }
-    out.filter(|out| keeps_harmony(lower, out))
+    out.filter(|out| keeps_harmony(lower, out)).map(|word| LetterReading {
+        word,
+        changed,
+        lowest_share,
+    })
 }
 
 /// How the letter at `i` of `typed` (a word between `^` and `$`) is most often written, and
