@@ -109,7 +109,12 @@ impl WordRepairs {
                 let may_be_link = scan::any_in(&blocks, start, end, scan::Block::stops);
                 collect_words(token, start, may_be_link, &blocks, &mut words);
             }
-            if ends_sentence(token) || text[end..next].contains('\n') {
+            let ends_in_letter = scan::any_in(&blocks, end - 1, end, scan::Block::cyrillic);
+            let newline = match &text.as_bytes()[end..next] {
+                [b' '] => false,
+                between => between.contains(&b'\n'),
+            };
+            if (!ends_in_letter && ends_sentence(token)) || newline {
                 self.sentence_edits(text, &words, memo, &mut edits);
                 words.clear();
             }
