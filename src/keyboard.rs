@@ -315,9 +315,10 @@ fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Op
 /// word written as typed (`акционер` + `лік`), and the ending written one way [`SURE_SHARE`]
 /// of the time. Failing a stem, the word is read letter by letter ([`letter_by_letter`]),
 /// then, where sure only, by any stem and ending if letter by letter agrees
-/// ([`agreed_reading`]), and failing that its ending alone ([`ending_only`]); a name (`name`: the word is
-/// capitalized) in a sentence repaired only where sure is not read letter by letter: names the
-/// lexicon lacks are mostly foreign (`Каримов`, `Подарогын`).
+/// ([`agreed_reading`]), and failing that its ending alone ([`ending_only`]). A name (`name`:
+/// the word is capitalized) in a sentence repaired only where sure is read letter by letter
+/// only with [`SURE_READ`] letters or more changed (`Ракымгали`): names the lexicon lacks are
+/// mostly foreign (`Каримов`, `Подарогын`).
 fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
     if lower.len() > LONGEST_WORD {
         return None;
@@ -326,8 +327,12 @@ fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
     let best = best_reading(lower, sure_only, false).or_else(|| best_reading(lower, sure_only, true));
     match best {
         Some((form, _)) => Some(form),
-        // A name the lexicon lacks keeps its letters in a sentence repaired only where sure.
-        None if sure_only && name => ending_only(lower, SURE_ENDING),
+        // A name the lexicon lacks keeps its letters in a sentence repaired only where sure,
+        // unless they read as surely as a word that shows its sentence typed.
+        None if sure_only && name => read_letters(lower, LETTER_SHARE)
+            .filter(|read| read.changed >= SURE_READ)
+            .map(|read| read.word)
+            .or_else(|| ending_only(lower, SURE_ENDING)),
         None => letter_by_letter(lower, LETTER_SHARE)
             .or_else(|| sure_only.then(|| agreed_reading(lower)).flatten())
             .or_else(|| ending_only(lower, if sure_only { SURE_ENDING } else { 3 })),
