@@ -174,21 +174,16 @@ fn first_where<const SET: bool>(blocks: &[Block], from: usize, end: usize, pick:
     (k * BLOCK + bits.trailing_zeros() as usize).min(end)
 }
 
+impl Block {}
+
 /// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
 /// With `apostrophe` the ASCII apostrophe may belong to a word.
 pub(crate) fn mark_all(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>) {
-    #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-    if std::arch::is_x86_feature_detected!("avx512bw") {
-        return mark_all_with(text, apostrophe, blocks, avx512::marks);
-    }
     mark_all_with(text, apostrophe, blocks, marks);
 }
 
-/// A way to mark one block (at most 64 bytes): [`marks`] and its variants.
-type BlockMarks = fn(&[u8], u8, &mut u64) -> Block;
-
 /// [`mark_all`] with the marking of one block `marks`.
-fn mark_all_with(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>, marks: BlockMarks) {
+fn mark_all_with(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>, marks: fn(&[u8], u8, &mut u64) -> Block) {
     // 0xFF is no byte of UTF-8 text.
     let apostrophe = if apostrophe { b'\'' } else { 0xFF };
     blocks.clear();
@@ -295,49 +290,20 @@ impl Iterator for Runs<'_> {
 fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> Block {
     #[cfg(all(target_arch = "x86_64", feature = "simd"))]
     {
-        assemble(with_full_block(block, |full| sse2::masks(full, apostrophe)), carry)
+        // The last block is read padded with zeros, which are marked nothing.
+        let mut padded = [0u8; BLOCK];
+        let full = match <&[u8; BLOCK]>::try_from(block) {
+            Ok(full) => full,
+            Err(_) => {
+                padded[..block.len()].copy_from_slice(block);
+                &padded
+            }
+        };
+        sse2::marks(full, apostrophe, carry)
     }
     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
     {
         marks_portable(block, apostrophe, carry)
-    }
-}
-
-/// `f` of `block` as a whole block: the last block of a text is read padded with zeros, which
-/// are marked nothing.
-#[cfg(all(target_arch = "x86_64", feature = "simd"))]
-#[inline]
-fn with_full_block<R>(block: &[u8], f: impl FnOnce(&[u8; BLOCK]) -> R) -> R {
-    match <&[u8; BLOCK]>::try_from(block) {
-        Ok(full) => f(full),
-        Err(_) => {
-            let mut padded = [0u8; BLOCK];
-            padded[..block.len()].copy_from_slice(block);
-            f(&padded)
-        }
-    }
-}
-
-/// The marks of a block from the bit masks of its bytes that the vector steps compute: bytes
-/// of a word, lead bytes that start no sure letter, the lead bytes D2, the bytes 82..=89 (signs
-/// after a D2), the lead bytes C3, the bytes 97 and B7 (× and ÷ after a C3), the `:` `@` `.`,
-/// line feeds, bytes that may start whitespace, the lead bytes D0..=D3 and the continuation
-/// bytes. `carry` as for [`marks`].
-#[cfg(all(target_arch = "x86_64", feature = "simd"))]
-#[inline]
-fn assemble(masks: [u64; 11], carry: &mut u64) -> Block {
-    let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = masks;
-    let after_d2 = d2 << 1 | u64::from(*carry & CARRY_D2 != 0);
-    let after_c3 = c3 << 1 | u64::from(*carry & CARRY_C3 != 0);
-    let [cyrillic, next] = cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
-    *carry = next | ((c3 >> 63) * CARRY_C3);
-    Block {
-        word,
-        suspect: odd | (after_d2 & signs) | (after_c3 & times),
-        stops,
-        newlines,
-        spaces,
-        cyrillic,
     }
 }
 
@@ -529,9 +495,10 @@ mod sse2 {
         }
     }
 
-    /// The masks of a whole block for [`super::assemble`].
+    /// [`super::marks`] of a whole block; `carry` holds bit 0 for a D2 and bit 1 for a C3 as
+    /// the last byte of the block before.
     #[inline]
-    pub(super) fn masks(block: &[u8; 64], apostrophe: u8) -> [u64; 11] {
+    pub(super) fn marks(block: &[u8; 64], apostrophe: u8, carry: &mut u64) -> super::Block {
         let mut m = [0u64; 11];
         for (k, sixteen) in block.chunks_exact(16).enumerate() {
             let mut b = [0u8; 16];
@@ -540,71 +507,19 @@ mod sse2 {
                 *all |= part << (16 * k);
             }
         }
-        m
-    }
-}
-
-/// The same tests, 64 bytes at a time, with AVX-512 BW (checked at run time by [`mark_all`]).
-#[cfg(all(target_arch = "x86_64", feature = "simd"))]
-#[allow(unsafe_code)]
-mod avx512 {
-    use std::arch::x86_64::{
-        __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask, _mm512_loadu_si512, _mm512_movepi8_mask,
-        _mm512_or_si512, _mm512_set1_epi8, _mm512_sub_epi8,
-    };
-
-    /// [`super::marks`] with AVX-512 BW; only for a processor that has it.
-    pub(super) fn marks(block: &[u8], apostrophe: u8, carry: &mut u64) -> super::Block {
-        let masks = super::with_full_block(block, |full| {
-            // SAFETY: `super::mark_all` passes this function only where the processor has
-            // AVX-512 F and BW.
-            unsafe { masks(full, apostrophe) }
-        });
-        super::assemble(masks, carry)
-    }
-
-    /// The bytes of `x` equal to `v`.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512bw")]
-    fn eq(x: __m512i, v: u8) -> u64 {
-        _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(v as i8))
-    }
-
-    /// The bytes of `x` in `lo..=hi`.
-    #[inline]
-    #[target_feature(enable = "avx512f,avx512bw")]
-    fn within(x: __m512i, lo: u8, hi: u8) -> u64 {
-        _mm512_cmple_epu8_mask(
-            _mm512_sub_epi8(x, _mm512_set1_epi8(lo as i8)),
-            _mm512_set1_epi8((hi - lo) as i8),
-        )
-    }
-
-    /// The masks of a whole block for [`super::assemble`].
-    #[target_feature(enable = "avx512f,avx512bw")]
-    fn masks(block: &[u8; 64], apostrophe: u8) -> [u64; 11] {
-        // SAFETY: the load reads the 64 bytes of `block`.
-        let x = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
-        // `a`..=`z` once folded to lower case.
-        let folded = _mm512_sub_epi8(_mm512_or_si512(x, _mm512_set1_epi8(0x20)), _mm512_set1_epi8(b'a' as i8));
-        let letter = _mm512_cmple_epu8_mask(folded, _mm512_set1_epi8(25));
-        // Bytes beyond ASCII have their top bit set.
-        let word = letter | eq(x, apostrophe) | _mm512_movepi8_mask(x);
-        // Lead bytes of letters for sure: C3..=C9 (Latin) and D0..=D3 (Cyrillic).
-        let sure_lead = within(x, 0xC3, 0xC9) | within(x, 0xD0, 0xD3);
-        [
+        let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = m;
+        let after_d2 = d2 << 1 | u64::from(*carry & super::CARRY_D2 != 0);
+        let after_c3 = c3 << 1 | u64::from(*carry & super::CARRY_C3 != 0);
+        let [cyrillic, next] = super::cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
+        *carry = next | ((c3 >> 63) * super::CARRY_C3);
+        super::Block {
             word,
-            within(x, 0xC0, 0xFF) & !sure_lead,
-            eq(x, 0xD2),
-            within(x, 0x82, 0x89),
-            eq(x, 0xC3),
-            eq(x, 0x97) | eq(x, 0xB7),
-            eq(x, b':') | eq(x, b'@') | eq(x, b'.'),
-            eq(x, b'\n'),
-            within(x, b'\t', b'\r') | eq(x, b' ') | eq(x, 0xC2) | within(x, 0xE1, 0xE3),
-            within(x, 0xD0, 0xD3),
-            within(x, 0x80, 0xBF),
-        ]
+            suspect: odd | (after_d2 & signs) | (after_c3 & times),
+            stops,
+            newlines,
+            spaces,
+            cyrillic,
+        }
     }
 }
 
@@ -730,20 +645,8 @@ mod tests {
         }
     }
 
-    /// The markings of whole blocks this processor runs, by name: each must agree with the
-    /// portable one (which marks more bytes suspect).
-    fn fast_marks() -> Vec<(&'static str, BlockMarks)> {
-        #[allow(unused_mut)]
-        let mut all: Vec<(&'static str, BlockMarks)> = vec![("default", marks)];
-        #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-        if std::arch::is_x86_feature_detected!("avx512bw") {
-            all.push(("avx512", avx512::marks));
-        }
-        all
-    }
-
     #[test]
-    fn vector_and_portable_marks_agree_and_cyrillic_is_bytewise() {
+    fn sse2_and_portable_marks_agree_and_cyrillic_is_bytewise() {
         let pool = [
             "a",
             " ",
@@ -771,17 +674,15 @@ mod tests {
             let text = sample(&pool, seed, n, 5);
             let b = text.as_bytes();
             let (mut fast, mut portable) = (Vec::new(), Vec::new());
+            mark_all(b, false, &mut fast);
             mark_all_with(b, false, &mut portable, marks_portable);
-            for (name, fast_marks) in fast_marks() {
-                mark_all_with(b, false, &mut fast, fast_marks);
-                for (k, (f, p)) in fast.iter().zip(&portable).enumerate() {
-                    assert_eq!(
-                        (f.word, f.stops, f.newlines, f.spaces, f.cyrillic),
-                        (p.word, p.stops, p.newlines, p.spaces, p.cyrillic),
-                        "{name}: {text:?} block {k}"
-                    );
-                    assert_eq!(f.suspect & !p.suspect, 0, "{name}: {text:?} block {k}");
-                }
+            for (k, (f, p)) in fast.iter().zip(&portable).enumerate() {
+                assert_eq!(
+                    (f.word, f.stops, f.newlines, f.spaces, f.cyrillic),
+                    (p.word, p.stops, p.newlines, p.spaces, p.cyrillic),
+                    "{text:?} block {k}"
+                );
+                assert_eq!(f.suspect & !p.suspect, 0, "{text:?} block {k}");
             }
             // Both bytes of each Cyrillic letter but the signs, and nothing else.
             let mut expected = vec![false; b.len()];
@@ -797,11 +698,7 @@ mod tests {
                 }
             }
             for (i, &e) in expected.iter().enumerate() {
-                assert_eq!(
-                    portable[i / BLOCK].cyrillic >> (i % BLOCK) & 1 == 1,
-                    e,
-                    "{text:?} byte {i}"
-                );
+                assert_eq!(fast[i / BLOCK].cyrillic >> (i % BLOCK) & 1 == 1, e, "{text:?} byte {i}");
             }
         }
     }
