@@ -100,9 +100,9 @@ pub(crate) struct Evidence {
     /// words it lacks that read as a sure stem and an ending, or letter by letter as a repair
     /// reads them with [`SURE_READ`] letters or more changed (`олкемди` → `өлкемді`).
     pub(crate) sure: usize,
-    /// Words the lexicon lacks that [`letter_by_letter`] reads with every letter it changes
-    /// written so [`EVIDENCE_SHARE`] of the time: two of them count as a sure word (one may be
-    /// a word of its own, `атпен`, that looks typed).
+    /// Words the lexicon lacks that [`letter_by_letter`] reads with one letter changed, written
+    /// so [`EVIDENCE_SHARE`] of the time: two of them count as a sure word (one may be a word of
+    /// its own, `атпен`, that looks typed).
     pub(crate) read: usize,
     /// Frequent Russian words.
     pub(crate) russian: usize,

@@ -174,7 +174,6 @@ fn first_where<const SET: bool>(blocks: &[Block], from: usize, end: usize, pick:
     (k * BLOCK + bits.trailing_zeros() as usize).min(end)
 }
 
-
 /// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
 /// With `apostrophe` the ASCII apostrophe may belong to a word.
 pub(crate) fn mark_all(text: &[u8], apostrophe: bool, blocks: &mut Vec<Block>) {
