@@ -101,8 +101,9 @@ pub(crate) struct Evidence {
     /// reads them with [`SURE_READ`] letters or more changed (`олкемди` → `өлкемді`).
     pub(crate) sure: usize,
     /// Words the lexicon lacks that [`letter_by_letter`] reads with one letter changed, written
-    /// so [`EVIDENCE_SHARE`] of the time: two of them count as a sure word (one may be a word of
-    /// its own, `атпен`, that looks typed).
+    /// so [`EVIDENCE_SHARE`] of the time, and entries whose typed form the news writes at most
+    /// once for every ten uses of the Kazakh form ([`UNSEEN`]: `тур` for `тұр`): two of them
+    /// count as a sure word (one may be a word of its own, `атпен`, that looks typed).
     pub(crate) read: usize,
     /// Frequent Russian words.
     pub(crate) russian: usize,
@@ -170,6 +171,8 @@ impl Evidence {
             self.russian += 1;
         } else if seen.entry.is_some_and(|e| e.2 >= SURE) {
             self.sure += 1;
+        } else if seen.entry.is_some_and(|e| e.2 == UNSEEN) {
+            self.read += 1;
         } else if seen.entry.is_none() && lower.len() <= LONGEST_WORD {
             if best_reading(lower, true, false).is_some_and(|(form, _)| form != lower) {
                 self.sure += 1;
@@ -310,7 +313,8 @@ fn ending_after(key: &mut String, harmony: char, stem: &str, ending: &str) -> Op
 
 /// A word the lexicon never saw, read as a known stem plus a known ending: of all the ways to
 /// cut it, the reading whose stems and written endings are seen most often (the cuts that give
-/// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`).
+/// one reading add up: `салатын` is `сал` + `атын` and `салат` + `ын`, against `сала` + `тың`),
+/// unless the word's letters read as another of them ([`chosen_reading`]).
 /// In a sentence repaired only where sure (`sure_only`), the stem must be a sure entry or a
 /// word written as typed (`акционер` + `лік`), and the ending written one way [`SURE_SHARE`]
 /// of the time. Failing a stem, the word is read letter by letter ([`letter_by_letter`]),
@@ -324,7 +328,7 @@ fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
         return None;
     }
     // Known stems first; failing those, stems read the same way (`белгиле` + `нбеген`).
-    let best = best_reading(lower, sure_only, false).or_else(|| best_reading(lower, sure_only, true));
+    let best = chosen_reading(lower, sure_only, false).or_else(|| chosen_reading(lower, sure_only, true));
     match best {
         Some((form, _)) => Some(form),
         // A name the lexicon lacks keeps its letters in a sentence repaired only where sure,
@@ -487,6 +491,28 @@ fn keeps_harmony(typed: &str, read: &str) -> bool {
 /// The most often seen reading of `lower` as a stem and an ending, with its score: the stems
 /// are lexicon words, or with `derived` readings of a lexicon word and an ending themselves.
 fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, u64)> {
+    readings(lower, sure_only, derived)
+        .into_iter()
+        .max_by_key(|&(_, score)| score)
+}
+
+/// Of the readings of `lower` as a stem and an ending, the one its letters read alike
+/// ([`letter_by_letter`], however sure), else the one seen most often ([`best_reading`]):
+/// `кәсіптің` is `кәсіп` + `тің`, not the more often seen `кәсіпті` + `н`.
+fn chosen_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, u64)> {
+    let all = readings(lower, sure_only, derived);
+    if all.len() > 1 {
+        if let Some(letters) = letter_by_letter(lower, 0) {
+            if let Some(agreed) = all.iter().find(|(r, _)| *r == letters) {
+                return Some(agreed.clone());
+            }
+        }
+    }
+    all.into_iter().max_by_key(|&(_, score)| score)
+}
+
+/// Every reading of `lower` as a stem and an ending, with its score (see [`best_reading`]).
+fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
     let mut key = String::new();
     // Each reading with its score; cuts that give the same reading add up.
     let mut readings: Vec<(String, u64)> = Vec::new();
@@ -531,7 +557,7 @@ fn best_reading(lower: &str, sure_only: bool, derived: bool) -> Option<(String, 
             }
         }
     }
-    readings.into_iter().max_by_key(|&(_, score)| score)
+    readings
 }
 
 /// The share (percent) of its uses an ending must be written one way to be written so without
@@ -613,6 +639,17 @@ mod tests {
     fn a_stem_may_itself_be_a_word_and_an_ending() {
         assert_eq!(best_reading("белгиленбеген", false, false), None);
         assert_eq!(derive("белгиленбеген", false, false).as_deref(), Some("белгіленбеген"));
+    }
+
+    #[test]
+    fn the_reading_the_letters_agree_with_wins() {
+        // `кәсіпті` + `н` is seen more often, but the genitive after п is -тің (Kazakh grammar),
+        // and the letters read `кәсіптің` too.
+        assert_eq!(
+            best_reading("касиптин", false, false).map(|r| r.0).as_deref(),
+            Some("кәсіптін")
+        );
+        assert_eq!(derive("касиптин", false, false).as_deref(), Some("кәсіптің"));
     }
 
     #[test]
