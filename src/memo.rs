@@ -113,9 +113,13 @@ fn mix(low: u64, high: u64, tail: &[u8], n: usize, context: u8) -> u64 {
     let mut mix = |x: u64| h = (h.rotate_left(23) ^ x).wrapping_mul(K);
     mix(low);
     mix(high);
-    for chunk in tail.chunks(8) {
+    let mut chunks = tail.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        mix(read8(chunk, 0));
+    }
+    if let rest @ [_, ..] = chunks.remainder() {
         let mut eight = [0u8; 8];
-        eight[..chunk.len()].copy_from_slice(chunk);
+        eight[..rest.len()].copy_from_slice(rest);
         mix(u64::from_le_bytes(eight));
     }
     h ^ (h >> 32)
@@ -124,10 +128,14 @@ fn mix(low: u64, high: u64, tail: &[u8], n: usize, context: u8) -> u64 {
 /// The memo key of `word` in `context`.
 #[inline]
 pub(crate) fn key(word: &[u8], context: u8) -> Key {
-    let mut sixteen = [0u8; 16];
+    let (low, high) = if word.len() >= 16 {
+        (read8(word, 0), read8(word, 8))
+    } else {
+        let mut sixteen = [0u8; 16];
+        sixteen[..word.len()].copy_from_slice(word);
+        (read8(&sixteen, 0), read8(&sixteen, 8))
+    };
     let n = word.len().min(16);
-    sixteen[..n].copy_from_slice(&word[..n]);
-    let (low, high) = (read8(&sixteen, 0), read8(&sixteen, 8));
     Key {
         hash: mix(low, high, &word[n..], word.len(), context),
         low,

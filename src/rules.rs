@@ -120,10 +120,12 @@ pub(crate) struct Suffix {
 }
 
 /// A table of words compiled by `build.rs` without pointers (so the loader has nothing to
-/// relocate): records `key<TAB>value<LF>` in one text, found through a hash table of offsets.
+/// relocate): records `key<TAB>value<LF>` in one text, found through a hash table of offsets
+/// and tags ([`crate::table::layout_word_table`]).
 pub(crate) struct WordTable {
     text: &'static str,
-    /// Offset + 1 of a record in `text`, or 0; a power of two long.
+    /// Offset + 1 of a record in `text` (the low [`crate::table::offset_bits`] bits) and the tag
+    /// of its key, or 0; a power of two long.
     slots: &'static [u32],
 }
 
@@ -137,18 +139,25 @@ impl WordTable {
     /// no table).
     pub(crate) fn get_bytes(&self, key: &[u8]) -> Option<&'static str> {
         let mask = self.slots.len() - 1;
-        let mut i = crate::table::word_hash(key) as usize & mask;
+        let hash = crate::table::word_hash(key);
+        let bits = crate::table::offset_bits(self.text.len());
+        let tag = crate::table::word_tag(hash, bits);
+        let offsets = !crate::table::word_tag(u64::MAX, bits);
+        let mut i = hash as usize & mask;
         loop {
-            let slot = self.slots[i] as usize;
+            let slot = self.slots[i];
             if slot == 0 {
                 return None;
             }
-            let record = &self.text.as_bytes()[slot - 1..];
-            if record.starts_with(key) && record.get(key.len()) == Some(&b'\t') {
-                let value = &self.text[slot + key.len()..];
-                // Values are short: a plain loop beats a searcher.
-                let end = value.bytes().position(|b| b == b'\n').unwrap_or(value.len());
-                return Some(&value[..end]);
+            if slot & !offsets == tag {
+                let at = (slot & offsets) as usize;
+                let record = &self.text.as_bytes()[at - 1..];
+                if record.starts_with(key) && record.get(key.len()) == Some(&b'\t') {
+                    let value = &self.text[at + key.len()..];
+                    // Values are short: a plain loop beats a searcher.
+                    let end = value.bytes().position(|b| b == b'\n').unwrap_or(value.len());
+                    return Some(&value[..end]);
+                }
             }
             i = (i + 1) & mask;
         }
@@ -591,5 +600,33 @@ mod tests {
         assert!(rows > 30_000, "{rows} rows");
         assert_eq!(RUSSIAN_LOANS.get(0, ""), None);
         assert_eq!(RUSSIAN_LOANS.get(3, "gostinisa"), None);
+    }
+}
+
+#[cfg(test)]
+mod word_tables {
+    use super::*;
+
+    #[test]
+    fn a_word_table_finds_its_keys_and_no_others() {
+        let keys: Vec<String> = (0..3000).map(|i| format!("сөз{i}")).collect();
+        let (text, slots) = crate::table::layout_word_table(keys.iter().map(|k| (k.as_str(), k.to_uppercase())));
+        let table = WordTable {
+            text: Box::leak(text.into_boxed_str()),
+            slots: Box::leak(slots.into_boxed_slice()),
+        };
+        for k in &keys {
+            assert_eq!(table.get(k), Some(k.to_uppercase().as_str()), "{k}");
+        }
+        for absent in ["сөз", "сөз3000", "сөз1\t", "", "өз1"] {
+            assert_eq!(table.get(absent), None, "{absent:?}");
+        }
+    }
+
+    #[test]
+    fn a_tag_keeps_clear_of_the_offset() {
+        assert_eq!(crate::table::word_tag(u64::MAX, 32), 0);
+        assert_eq!(crate::table::word_tag(u64::MAX, 20), 0xFFF0_0000);
+        assert_eq!(crate::table::offset_bits(0x8_0000), 20);
     }
 }

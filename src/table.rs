@@ -321,26 +321,46 @@ pub fn layout_field_slots<'a>(records: impl Iterator<Item = (usize, &'a str)> + 
 }
 
 /// Lays out a word table: one text of `key<TAB>value<LF>` records, and a power-of-two array of
-/// slots (open addressing, linear probing) that hold a record's offset + 1, or 0 when empty.
-/// Keys must be unique and free of tabs and line feeds.
+/// slots (open addressing, linear probing, at most half full): each holds a record's
+/// offset + 1 in its low [`offset_bits`] bits and a tag of its key's hash above them
+/// ([`word_tag`]), so that a lookup reads the text only for a record whose tag matches; 0 when
+/// empty. Keys must be unique and free of tabs and line feeds.
 pub fn layout_word_table<'a>(records: impl Iterator<Item = (&'a str, String)>) -> (String, Vec<u32>) {
     let records: Vec<(&str, String)> = records.collect();
     let size = (records.len() * 2).next_power_of_two().max(2);
     let mut text = String::new();
-    let mut slots = vec![0u32; size];
+    let mut placed = Vec::with_capacity(records.len());
     for (key, value) in records {
-        let offset = u32::try_from(text.len() + 1).expect("a word table under 4 GB");
+        placed.push((text.len() + 1, word_hash(key.as_bytes())));
         text.push_str(key);
         text.push('\t');
         text.push_str(&value);
         text.push('\n');
-        let mut i = word_hash(key.as_bytes()) as usize & (size - 1);
+    }
+    let bits = offset_bits(text.len());
+    let mut slots = vec![0u32; size];
+    for (offset, hash) in placed {
+        let mut i = hash as usize & (size - 1);
         while slots[i] != 0 {
             i = (i + 1) & (size - 1);
         }
-        slots[i] = offset;
+        slots[i] = word_tag(hash, bits) | u32::try_from(offset).expect("a word table under 4 GB");
     }
     (text, slots)
+}
+
+/// The low bits of a word table's slot that hold a record's offset + 1, for a text of
+/// `text_len` bytes ([`layout_word_table`]).
+pub fn offset_bits(text_len: usize) -> u32 {
+    usize::BITS - text_len.leading_zeros()
+}
+
+/// The tag of a key whose [`word_hash`] is `hash` in a word table's slot: the bits of the
+/// hash's high half above the low `offset_bits` ones (none when the offset takes them all).
+#[inline]
+pub fn word_tag(hash: u64, offset_bits: u32) -> u32 {
+    let offsets = 1u64.checked_shl(offset_bits).map_or(u32::MAX, |b| (b - 1) as u32);
+    (hash >> 32) as u32 & !offsets
 }
 
 /// Whether `w` can be a spelling variant: letters, joined by single hyphens.
