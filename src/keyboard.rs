@@ -1,17 +1,17 @@
 //! Kazakh typed on a Russian keyboard: к for қ, у for ү, и for і (Казакстан → Қазақстан).
 //!
 //! The stand-ins are `tables/keyboard.tsv`; the words come from a lexicon of Kazakh word forms
-//! keyed by how they look when typed that way (`tables/lexicon/keyboard-words.tsv`), the
-//! endings of forms the lexicon never saw from `keyboard-suffixes.tsv`, and the letters of
-//! words no stem and ending can read from the letters around them (`keyboard-letters.tsv`). A
-//! sentence is repaired only when it is Kazakh: the sure words (entries, or words read surely
-//! without one: [`Evidence`]) and the words with Kazakh letters must outnumber the Russian
-//! words of `tables/russian.tsv`. In a sentence that has Kazakh letters elsewhere only sure words are
-//! repaired (`оте жақсы` → `өте жақсы`), typed forms the news never writes (`казир` →
-//! `қазір`) once the sentence shows a sure word, and forms of a long sure stem or of a word
-//! written as typed, or read letter by letter (names the lexicon lacks keep their letters); in
-//! one typed without any Kazakh letter every word the lexicon, its endings or its letters can
-//! read is. Hyphen-joined words are read part by part.
+//! keyed by how they look when typed that way (`tables/lexicon/keyboard-words.tsv`), the endings of
+//! forms the lexicon never saw from `keyboard-suffixes.tsv`, and the letters of words no stem and
+//! ending can read from the letters around them (`keyboard-letters.tsv`). A sentence is repaired
+//! only when it is Kazakh: the sure words (entries, or words read surely without one: [`Evidence`])
+//! and the words with Kazakh letters must outnumber the Russian words of `tables/russian.tsv`
+//! (which keep their letters in any sentence). In a sentence that has Kazakh letters elsewhere only
+//! sure words are repaired (`оте жақсы` → `өте жақсы`), typed forms the news never writes (`казир`
+//! → `қазір`) once the sentence shows a sure word, and forms of a long sure stem or of a word
+//! written as typed, or read letter by letter (names the lexicon lacks keep their letters); in one
+//! typed without any Kazakh letter every word the lexicon, its endings or its letters can read is.
+//! Hyphen-joined words are read part by part.
 
 use std::borrow::Cow;
 
@@ -242,6 +242,8 @@ pub(crate) fn repair(lower: &str, mode: Mode, seen: Seen, name: bool) -> Option<
     }
     let form = match (seen.entry, mode) {
         (_, Mode::None) => return None,
+        // A frequent Russian word keeps its letters (`или`, not `ілі`).
+        _ if is_russian(lower) => return None,
         (Some((form, _, sure)), _) if sure >= UNSEEN || mode == Mode::All => form.to_string(),
         (Some(_), _) => return None,
         (None, mode) => derive(lower, mode == Mode::Sure, name)?,
@@ -615,6 +617,14 @@ mod tests {
             e.add(w, look(w));
         }
         assert_eq!(e.mode(), Mode::None);
+    }
+
+    #[test]
+    fn frequent_russian_words_keep_their_letters() {
+        // `tables/russian.tsv`: the Russian conjunction, which reads as `ілі` letter by letter.
+        for w in ["или", "более", "они"] {
+            assert_eq!(repair(w, Mode::All, look(w), false), None, "{w}");
+        }
     }
 
     #[test]
