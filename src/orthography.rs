@@ -92,35 +92,110 @@ impl WordRepairs {
         let mut words = Vec::new();
         let mut blocks = Vec::new();
         scan::mark_all(text.as_bytes(), false, &mut blocks);
-        let mut tokens = tokens(text, &blocks).peekable();
+        // Line by line: a line feed always ends a sentence.
+        let mut at = 0;
+        while at < text.len() {
+            let end = (scan::first_set(&blocks, at, text.len(), scan::Block::newlines) + 1).min(text.len());
+            let cut = (at == 0 && long.0) || (end == text.len() && long.1);
+            if cut || !self.is_plain_line_left_alone(text, at, end, &blocks, memo) {
+                self.line_edits(text, (at, end), long, &blocks, memo, &mut words, &mut edits);
+            }
+            at = end;
+        }
+        self.sentence_edits(text, &words, memo, &mut edits);
+        edits
+    }
+
+    /// The edits for the tokens of `text[line.0..line.1]` (a line and its line feed, or the
+    /// text's last line), with `words` the words of the sentence so far (see
+    /// [`WordRepairs::edits`] for `long`).
+    #[allow(clippy::too_many_arguments)]
+    fn line_edits(
+        &self,
+        text: &str,
+        line: (usize, usize),
+        long: (bool, bool),
+        blocks: &[scan::Block],
+        memo: &mut WordMemo,
+        words: &mut Vec<Word>,
+        edits: &mut Vec<Edit>,
+    ) {
+        let mut tokens = tokens(text, blocks, line.0, line.1).peekable();
         while let Some((start, token)) = tokens.next() {
             let end = start + token.len();
-            let next = tokens.peek().map_or(text.len(), |&(n, _)| n);
+            let next = tokens.peek().map_or(line.1, |&(n, _)| n);
             let cut_long = (start == 0 && long.0) || (end == text.len() && long.1);
             if cut_long || (token.len() > MAX_TOKEN && is_long(token)) {
-                self.sentence_edits(text, &words, memo, &mut edits);
+                self.sentence_edits(text, words, memo, edits);
                 words.clear();
                 continue;
             }
-            if let Some(word) = lone_cyrillic_word(token.as_bytes(), start, &blocks) {
+            if let Some(word) = lone_cyrillic_word(token.as_bytes(), start, blocks) {
                 words.push(word);
             } else {
                 // Only a token with a `:`, `@` or `.` may be a link, an address or a handle.
-                let may_be_link = scan::any_in(&blocks, start, end, scan::Block::stops);
-                collect_words(token, start, may_be_link, &blocks, &mut words);
+                let may_be_link = scan::any_in(blocks, start, end, scan::Block::stops);
+                collect_words(token, start, may_be_link, blocks, words);
             }
-            let ends_in_letter = scan::any_in(&blocks, end - 1, end, scan::Block::cyrillic);
+            let ends_in_letter = scan::any_in(blocks, end - 1, end, scan::Block::cyrillic);
             let newline = match &text.as_bytes()[end..next] {
                 [b' '] => false,
                 between => between.contains(&b'\n'),
             };
             if (!ends_in_letter && ends_sentence(token)) || newline {
-                self.sentence_edits(text, &words, memo, &mut edits);
+                self.sentence_edits(text, words, memo, edits);
                 words.clear();
             }
         }
-        self.sentence_edits(text, &words, memo, &mut edits);
-        edits
+    }
+
+    /// Whether `text[start..end]` is a plain line that the memo shows gets no edit: Cyrillic
+    /// words (single inner hyphens allowed) between whitespace and plain punctuation, with
+    /// tokens of punctuation, dashes and digits alone between them ([`plain_gap`]), each word
+    /// one that a sentence with nothing to repair leaves alone ([`NONE_ALONE`]), and all their
+    /// evidence together showing no sure word, nor two read ones, nor a Russian word. The words are those
+    /// [`lone_cyrillic_word`] takes from such tokens, and what each sentence of the line gets
+    /// is then no edit ([`WordRepairs::is_left_alone`]), however the line is cut into
+    /// sentences. Found from the marks and one memo lookup a word: the common case of clean
+    /// text that has been seen.
+    fn is_plain_line_left_alone(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        blocks: &[scan::Block],
+        memo: &WordMemo,
+    ) -> bool {
+        let b = text.as_bytes();
+        let cyrillic = |at: usize| at < end && scan::any_in(blocks, at, at + 1, scan::Block::cyrillic);
+        let mut evidence = Evidence::default();
+        let mut at = start;
+        loop {
+            let word = scan::first_set(blocks, at, end, scan::Block::cyrillic);
+            if !plain_gap(&b[at..word], at == start, word == end) {
+                return false;
+            }
+            if word == end {
+                break;
+            }
+            let mut word_end = word;
+            loop {
+                word_end = scan::first_unset(blocks, word_end, end, scan::Block::cyrillic);
+                if b.get(word_end) == Some(&b'-') && cyrillic(word_end + 1) {
+                    word_end += 1;
+                } else {
+                    break;
+                }
+            }
+            let key = memo::key_in(b, word, word_end, LOOKED);
+            match memo.get(&key, &b[word..word_end], LOOKED) {
+                Some((counts, note)) if note & 1 << NONE_ALONE != 0 => evidence.add_counts(counts.as_bytes()),
+                _ => return false,
+            }
+            at = word_end;
+        }
+        // No sentence of the line can then show a sure word, two read ones, or be Russian.
+        !self.keyboard || (evidence.sure == 0 && evidence.read < 2 && evidence.russian == 0)
     }
 
     /// The edits for the words of one sentence.
@@ -547,6 +622,42 @@ fn lone_cyrillic_word(token: &[u8], base: usize, blocks: &[scan::Block]) -> Opti
     })
 }
 
+/// Whether `gap`, the bytes of a line between two Cyrillic words (or a line's edge, `first`
+/// and `last`), is plain: whitespace parts, and between them runs of plain punctuation
+/// ([`punctuation_run`]) glued to the words and tokens of punctuation, dashes, hyphens and
+/// digits alone, which hold no word. Two words with no whitespace between them are not.
+fn plain_gap(gap: &[u8], first: bool, last: bool) -> bool {
+    let is_space = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let glued = |part: &[u8]| punctuation_run(part, 0) == part.len();
+    let alone = |part: &[u8]| {
+        let mut at = 0;
+        while at < part.len() {
+            at = match part[at..] {
+                [b'-' | b'0'..=b'9' | b'%', ..] => at + 1,
+                // — and –
+                [0xE2, 0x80, 0x93 | 0x94, ..] => at + 3,
+                _ => match punctuation_run(part, at) {
+                    next if next > at => next,
+                    _ => return false,
+                },
+            }
+        }
+        true
+    };
+    let mut parts = gap.split(is_space);
+    let (Some(head), Some(tail)) = (parts.next(), parts.next_back()) else {
+        // No whitespace: a line that is one token, or two words glued.
+        return match (first, last) {
+            (true, true) => alone(gap),
+            (true, false) | (false, true) => glued(gap),
+            (false, false) => false,
+        };
+    };
+    let head_ok = if first { alone(head) } else { glued(head) };
+    let tail_ok = if last { alone(tail) } else { glued(tail) };
+    head_ok && tail_ok && parts.all(alone)
+}
+
 /// Where the run of plain punctuation that starts at `at` of `token` ends: signs that are no
 /// letters, no marks and nothing that glues a word to a link or a name (`@`, `/`, `_`).
 fn punctuation_run(token: &[u8], mut at: usize) -> usize {
@@ -729,24 +840,28 @@ fn in_script(word: &str, cyrillic: bool) -> String {
 
 /// Whitespace-separated tokens with their offsets. Only the bytes that [`scan::mark_all`] marked
 /// in `blocks` as ones that may start whitespace are decoded.
-fn tokens<'t>(text: &'t str, blocks: &'t [scan::Block]) -> impl Iterator<Item = (usize, &'t str)> + 't {
-    let b = text.as_bytes();
-    let mut at = 0;
+fn tokens<'t>(
+    text: &'t str,
+    blocks: &'t [scan::Block],
+    from: usize,
+    to: usize,
+) -> impl Iterator<Item = (usize, &'t str)> + 't {
+    let mut at = from;
     std::iter::from_fn(move || {
-        while at < b.len() {
+        while at < to {
             match space_at(text, at) {
                 Some(len) => at += len,
                 None => break,
             }
         }
-        if at >= b.len() {
+        if at >= to {
             return None;
         }
         let start = at;
         at = start + 1;
         loop {
-            at = scan::first_set(blocks, at, b.len(), scan::Block::spaces);
-            if at >= b.len() || space_at(text, at).is_some() {
+            at = scan::first_set(blocks, at, to, scan::Block::spaces);
+            if at >= to || space_at(text, at).is_some() {
                 break;
             }
             at += 1;
@@ -915,8 +1030,34 @@ mod tests {
             "тұр",
             "COVID-19",
             "www.kz",
+            // Plain lines: punctuation glued to words, tokens of punctuation, dashes and
+            // digits alone, and what makes a line not plain.
+            "«сөз»,",
+            "(қол)",
+            "кол»",
+            "—",
+            "–",
+            "2010",
+            "10%",
+            "...",
+            "сөз-сөз",
+            "-сөз",
+            "сөз-",
+            "сөз--сөз",
+            "сөз.сөз",
+            "сөз,кол",
+            "5-ші",
+            "\u{a0}",
+            "ә\u{301}",
+            "ә",
+            "стана",
+            "cу",
+            "су",
+            "(i)",
+            "мемлекетт",
+            "@сөз",
         ]);
-        let sep = prop::sample::select(vec![" ", " ", " ", ". ", ", ", "\n", "! "]);
+        let sep = prop::sample::select(vec![" ", " ", " ", ". ", ", ", "\n", "! ", "\r\n", " — ", "  ", "\t"]);
         prop::collection::vec((piece, sep), 0..24).prop_map(|p| p.into_iter().map(|(w, s)| format!("{w}{s}")).collect())
     }
 
