@@ -145,7 +145,7 @@ pub(crate) fn key(word: &[u8], context: u8) -> Key {
 
 /// The memo key of the word `text[start..end]` in `context`, the same as [`key`]'s: a short
 /// word is read from the text around it, sixteen bytes at once.
-#[inline]
+#[inline(always)]
 pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key {
     let n = end - start;
     if n <= 16 && start + 16 <= text.len() {
@@ -205,6 +205,13 @@ impl WordMemo {
             .map(|(start, len, note)| (&self.entries[start..start + len], note))
     }
 
+    /// Like [`WordMemo::get`], with the result as bytes (not checked for a string's bounds).
+    #[inline]
+    pub(crate) fn get_bytes(&self, key: &Key, word: &[u8], context: u8) -> Option<(&[u8], u8)> {
+        self.find(key, word, context)
+            .map(|(start, len, note)| (&self.entries.as_bytes()[start..start + len], note))
+    }
+
     /// Appends the result of `word` in `context` (whose [`Key`] is `key`) to `out`, and gives its
     /// note; `None` (with `out` untouched) when the memo does not hold the word.
     #[inline]
@@ -233,13 +240,14 @@ impl WordMemo {
     }
 
     /// Where the result of `word` in `context` starts in the entries, its length, and its note.
-    #[inline]
+    #[inline(always)]
     fn find(&self, key: &Key, word: &[u8], context: u8) -> Option<(usize, usize, u8)> {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(key.hash);
         let mut i = key.hash as usize & mask;
         let bytes = self.entries.as_bytes();
         let n = word.len();
+        let (low_mask, high_mask) = (low_bytes(n), low_bytes(n.saturating_sub(8)));
         loop {
             let slot = self.slots[i];
             if slot.tag == 0 {
@@ -251,8 +259,7 @@ impl WordMemo {
                 let end = start + n;
                 let equal = if n <= 16 {
                     // Every entry is followed by at least sixteen bytes.
-                    read8(bytes, start) & low_bytes(n) == key.low
-                        && read8(bytes, start + 8) & low_bytes(n.saturating_sub(8)) == key.high
+                    read8(bytes, start) & low_mask == key.low && read8(bytes, start + 8) & high_mask == key.high
                 } else {
                     same(&bytes[start..end], word)
                 };

@@ -188,8 +188,8 @@ impl WordRepairs {
                 }
             }
             let key = memo::key_in(b, word, word_end, LOOKED);
-            match memo.get(&key, &b[word..word_end], LOOKED) {
-                Some((counts, note)) if note & 1 << NONE_ALONE != 0 => evidence.add_counts(counts.as_bytes()),
+            match memo.get_bytes(&key, &b[word..word_end], LOOKED) {
+                Some((counts, note)) if note & 1 << NONE_ALONE != 0 => evidence.add_counts(counts),
                 _ => return false,
             }
             at = word_end;
@@ -627,6 +627,9 @@ fn lone_cyrillic_word(token: &[u8], base: usize, blocks: &[scan::Block]) -> Opti
 /// ([`punctuation_run`]) glued to the words and tokens of punctuation, dashes, hyphens and
 /// digits alone, which hold no word. Two words with no whitespace between them are not.
 fn plain_gap(gap: &[u8], first: bool, last: bool) -> bool {
+    if gap == b" " {
+        return true;
+    }
     let is_space = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
     let glued = |part: &[u8]| punctuation_run(part, 0) == part.len();
     let alone = |part: &[u8]| {
