@@ -95,14 +95,25 @@ pub(crate) struct Key {
 }
 
 /// The low `n` bytes of a number (all of them from eight on).
-#[inline]
-fn low_bytes(n: usize) -> u64 {
+const fn low_bytes(n: usize) -> u64 {
     if n >= 8 {
         !0
     } else {
         (1u64 << (8 * n)) - 1
     }
 }
+
+/// For a word of `n` bytes up to sixteen, the masks of its bytes among the first and the
+/// second eight bytes read from where it starts: one load, where computing them takes branches.
+const MASKS: [(u64, u64); 17] = {
+    let mut masks = [(0, 0); 17];
+    let mut n = 0;
+    while n <= 16 {
+        masks[n] = (low_bytes(n), low_bytes(n.saturating_sub(8)));
+        n += 1;
+    }
+    masks
+};
 
 /// The hash of a word of `n` bytes in `context`, whose first sixteen bytes are `low` and
 /// `high` and the rest `tail` (from byte 16 on; words of sixteen bytes or fewer have none).
@@ -149,8 +160,9 @@ pub(crate) fn key(word: &[u8], context: u8) -> Key {
 pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key {
     let n = end - start;
     if n <= 16 && start + 16 <= text.len() {
-        let low = read8(text, start) & low_bytes(n);
-        let high = read8(text, start + 8) & low_bytes(n.saturating_sub(8));
+        let (low_mask, high_mask) = MASKS[n];
+        let low = read8(text, start) & low_mask;
+        let high = read8(text, start + 8) & high_mask;
         Key {
             hash: mix(low, high, &[], n, context),
             low,
@@ -247,7 +259,7 @@ impl WordMemo {
         let mut i = key.hash as usize & mask;
         let bytes = self.entries.as_bytes();
         let n = word.len();
-        let (low_mask, high_mask) = (low_bytes(n), low_bytes(n.saturating_sub(8)));
+        let (low_mask, high_mask) = MASKS.get(n).copied().unwrap_or((!0, !0));
         loop {
             let slot = self.slots[i];
             if slot.tag == 0 {
