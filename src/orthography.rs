@@ -149,15 +149,14 @@ impl WordRepairs {
         }
     }
 
-    /// Whether `text[start..end]` is a plain line that the memo shows gets no edit: Cyrillic
-    /// words (single inner hyphens allowed) between whitespace and plain punctuation, with
-    /// tokens of punctuation, dashes and digits alone between them ([`plain_gap`]), each word
-    /// one that a sentence with nothing to repair leaves alone ([`NONE_ALONE`]), and all their
-    /// evidence together showing no sure word, nor two read ones, nor a Russian word. The words are those
-    /// [`lone_cyrillic_word`] takes from such tokens, and what each sentence of the line gets
-    /// is then no edit ([`WordRepairs::is_left_alone`]), however the line is cut into
-    /// sentences. Found from the marks and one memo lookup a word: the common case of clean
-    /// text that has been seen.
+    /// Whether `text[start..end]` is a plain line that the memo shows gets no edit: Cyrillic words
+    /// (single inner hyphens allowed) between whitespace and plain punctuation, with tokens of
+    /// punctuation, dashes and digits alone between them ([`plain_gap`]), each word one that a
+    /// sentence with nothing to repair leaves alone ([`NONE_ALONE`]), and all their evidence
+    /// together showing no sure word, nor two read ones, nor a Russian word. The words are those
+    /// [`lone_cyrillic_word`] takes from such tokens, and what each sentence of the line gets is
+    /// then no edit ([`WordRepairs::is_left_alone`]), however the line is cut into sentences. Found
+    /// from the marks and one memo lookup a word: the common case of clean text that has been seen.
     fn is_plain_line_left_alone(
         &self,
         text: &str,
