@@ -83,11 +83,30 @@ impl WordRepairs {
     /// The edits for `text`, in order. `long` tells whether the text starts and ends inside a
     /// long token (a stream cut one there): long tokens are not words to repair, and they end a
     /// sentence, so that a stream cut inside them decides as the whole text would.
+    #[cfg(test)]
     pub(crate) fn edits(&self, text: &str, long: (bool, bool)) -> Vec<Edit> {
-        self.memo.with(|memo| self.edits_with(text, long, memo))
+        self.edits_and_plain_lines(text, long, &mut Vec::new())
     }
 
-    fn edits_with(&self, text: &str, long: (bool, bool), memo: &mut WordMemo) -> Vec<Edit> {
+    /// [`WordRepairs::edits`], with the byte ranges of the runs of plain lines that get none
+    /// ([`WordRepairs::is_plain_line_left_alone`]) in `plain`, in order: characters that the
+    /// engine's normalizing leaves as they are too.
+    pub(crate) fn edits_and_plain_lines(
+        &self,
+        text: &str,
+        long: (bool, bool),
+        plain: &mut Vec<(usize, usize)>,
+    ) -> Vec<Edit> {
+        self.memo.with(|memo| self.edits_with(text, long, memo, plain))
+    }
+
+    fn edits_with(
+        &self,
+        text: &str,
+        long: (bool, bool),
+        memo: &mut WordMemo,
+        plain: &mut Vec<(usize, usize)>,
+    ) -> Vec<Edit> {
         let mut edits = Vec::new();
         let mut words = Vec::new();
         let mut blocks = Vec::new();
@@ -99,6 +118,11 @@ impl WordRepairs {
             let cut = (at == 0 && long.0) || (end == text.len() && long.1);
             if cut || !self.is_plain_line_left_alone(text, at, end, &blocks, memo) {
                 self.line_edits(text, (at, end), long, &blocks, memo, &mut words, &mut edits);
+            } else {
+                match plain.last_mut() {
+                    Some(run) if run.1 == at => run.1 = end,
+                    _ => plain.push((at, end)),
+                }
             }
             at = end;
         }
@@ -1123,6 +1147,39 @@ mod tests {
         }
         out.push_str(&text[at..]);
         out
+    }
+
+    /// The normalizer copies plain lines that the word repairs leave alone without its
+    /// normalizing pass: it must leave every character such a line may hold as it is.
+    #[test]
+    fn the_characters_of_plain_lines_need_no_normalizing() {
+        use crate::{Scheme, Spelling, Transliterator};
+        let t = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+            .repair_keyboard(false)
+            .spelling(Spelling::Off)
+            .build()
+            .expect("supported");
+        let letters = (0x400..0x500)
+            .filter(|c| !(0x482..=0x489).contains(c))
+            .filter_map(char::from_u32);
+        let gaps = " \t\r\n.,;:!?()\"«»…-0123456789%–—".chars();
+        for c in letters.chain(gaps) {
+            for text in [
+                format!("{c}"),
+                format!("ала{c}ала"),
+                format!("Ала {c} АЛА"),
+                format!("{c}{c}"),
+            ] {
+                assert_eq!(t.convert(&text), text, "U+{:04X}", c as u32);
+            }
+        }
+        // A line of such characters is plain once its words have been seen.
+        let line = "Ақ-Орда «сөз», 2025 — 5% (бұл)…\r\n";
+        let repairs = repairs();
+        repairs.edits(line, (false, false));
+        let mut plain = Vec::new();
+        repairs.edits_and_plain_lines(line, (false, false), &mut plain);
+        assert_eq!(plain, [(0, line.len())]);
     }
 
     #[test]

@@ -534,8 +534,9 @@ impl Transliterator {
             text
         };
         let mut repaired = String::new();
+        let mut plain = Vec::new();
         let edits = if self.words.is_active() {
-            self.words.edits(source, long)
+            self.words.edits_and_plain_lines(source, long, &mut plain)
         } else {
             Vec::new()
         };
@@ -555,6 +556,17 @@ impl Transliterator {
             // Lines read back whose words are settled are copied; the rest is normalized.
             normalize_unsettled(&engine, source, &settled, prev, next, long, out);
             true
+        } else if log.is_none() && settled.is_empty() && !plain.is_empty() && self.only_normalizes() {
+            // Plain lines that the word repairs leave alone hold only characters that the
+            // normalizing leaves as they are: they are copied, the rest is normalized.
+            let plain = after_edits(&plain, &edits);
+            let at = out.len();
+            // As `engine.run`: nothing written when nothing changed.
+            let changed = normalize_unsettled(&engine, source, &plain, prev, next, long, out);
+            if !changed {
+                out.truncate(at);
+            }
+            changed
         } else {
             engine.run(source, prev, next, long, out)
         };
@@ -580,6 +592,12 @@ impl Transliterator {
             return true;
         }
         changed
+    }
+
+    /// Whether the engine's pass only normalizes Cyrillic text (NFC, look-alikes), converting
+    /// nothing.
+    fn only_normalizes(&self) -> bool {
+        self.rules.is_none() && self.to == Scheme::Cyrl && !self.html
     }
 
     /// Reads Latin back to Cyrillic, line by line: the source scheme's converter, or for `auto`
@@ -631,7 +649,7 @@ impl Transliterator {
 
 /// Appends `text` to `out`, normalized by `engine` outside the `settled` byte ranges (in order,
 /// at line starts and ends), which are copied as they are; `prev`, `next` and `long` are those of
-/// the whole text.
+/// the whole text. Whether the engine changed any of the rest.
 fn normalize_unsettled(
     engine: &Engine,
     text: &str,
@@ -640,10 +658,10 @@ fn normalize_unsettled(
     next: Option<char>,
     long: (bool, bool),
     out: &mut String,
-) {
+) -> bool {
     let normalize = |from: usize, to: usize, out: &mut String| {
         if from == to {
-            return;
+            return false;
         }
         let before = if from == 0 {
             prev
@@ -656,23 +674,43 @@ fn normalize_unsettled(
             text[to..].chars().next()
         };
         let part = &text[from..to];
-        if !engine.run(
+        let changed = engine.run(
             part,
             before,
             after,
             (long.0 && from == 0, long.1 && to == text.len()),
             out,
-        ) {
+        );
+        if !changed {
             out.push_str(part);
         }
+        changed
     };
     let mut at = 0;
+    let mut changed = false;
     for &(start, end) in settled {
-        normalize(at, start, out);
+        changed |= normalize(at, start, out);
         out.push_str(&text[start..end]);
         at = end;
     }
-    normalize(at, text.len(), out);
+    changed | normalize(at, text.len(), out)
+}
+
+/// The byte ranges `ranges` of a text (in order, none of them overlapping an edit), as they lie
+/// in the text with `edits` (in order) applied.
+fn after_edits(ranges: &[(usize, usize)], edits: &[Edit]) -> Vec<(usize, usize)> {
+    let mut edits = edits.iter().peekable();
+    let (mut added, mut removed) = (0, 0);
+    ranges
+        .iter()
+        .map(|&(start, end)| {
+            while let Some(e) = edits.next_if(|e| e.end <= start) {
+                added += e.text.len();
+                removed += e.end - e.start;
+            }
+            (start + added - removed, end + added - removed)
+        })
+        .collect()
 }
 
 /// Writes `text` with `edits` applied into `out`, recording each edit in `log`.

@@ -597,6 +597,19 @@ proptest! {
         }
     }
 
+    /// The normalizer copies plain lines whose words it has seen left alone, without its
+    /// normalizing pass: the text is the same as when every line is (as with a change report),
+    /// before and after the converter has seen the words.
+    #[test]
+    fn plain_lines_copied_are_normalized(lines in vec(vec(plain_line_piece(), 0..12), 1..8)) {
+        let s: String = lines.iter().map(|line| line.concat() + "\n").collect();
+        let t = Transliterator::new(Scheme::Cyrl, Scheme::Cyrl).unwrap();
+        let (reported, _) = t.convert_with_changes(&s);
+        for _ in 0..3 {
+            prop_assert_eq!(&*t.convert(&s), &reported);
+        }
+    }
+
     /// 8. A borrowed result is the input itself.
     #[test]
     fn borrowed_means_unchanged(s in any_text()) {
@@ -606,6 +619,17 @@ proptest! {
             }
         }
     }
+}
+
+/// A piece of a line of Kazakh words: mostly words and plain gaps between them, and now and
+/// then a word or sign that the normalizer repairs or that makes the line not plain.
+fn plain_line_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => pick(&["бұл", "Қазақстан", "мен", "елдің", "жаңа", "өмір", "туралы", "ҚАЗАҚ", "Ақ-Орда", "и", "ол"]),
+        6 => pick(&[" ", " ", ", ", ". ", " — ", " «", "» ", " (", ") ", " 2025 ", "\t", "\r", "…", " 5% "]),
+        1 => pick(&["Токаев", "казак", "улкен", "Авраам", "мемлекеттiк", "Aстана", "жаhан", "елдиң", "ҥ", "ӊала"]),
+        1 => pick(&["\u{00A0}", "\u{0301}", "5-ші", "сөз.сөз", "(i)", "iPhone", "@handle", "ə", "\u{2009}", "ї"]),
+    ]
 }
 
 /// Kazakh letters written as a Russian keyboard writes them (`tables/keyboard.tsv`).
