@@ -80,17 +80,18 @@ impl WordRepairs {
         self.keyboard || self.variants.is_some() || self.alphabet.is_some()
     }
 
-    /// The edits for `text`, in order. `long` tells whether the text starts and ends inside a
-    /// long token (a stream cut one there): long tokens are not words to repair, and they end a
-    /// sentence, so that a stream cut inside them decides as the whole text would.
+    /// The edits of [`WordRepairs::edits_and_plain_lines`] alone.
     #[cfg(test)]
     pub(crate) fn edits(&self, text: &str, long: (bool, bool)) -> Vec<Edit> {
         self.edits_and_plain_lines(text, long, &mut Vec::new())
     }
 
-    /// [`WordRepairs::edits`], with the byte ranges of the runs of plain lines that get none
-    /// ([`WordRepairs::is_plain_line_left_alone`]) in `plain`, in order: characters that the
-    /// engine's normalizing leaves as they are too.
+    /// The edits for `text`, in order, and in `plain` the byte ranges of the runs of plain
+    /// lines that get none ([`WordRepairs::is_plain_line_left_alone`]), in order: characters
+    /// that the engine's normalizing leaves as they are too. `long` tells whether the text
+    /// starts and ends inside a long token (a stream cut one there): long tokens are not words
+    /// to repair, and they end a sentence, so that a stream cut inside them decides as the
+    /// whole text would.
     pub(crate) fn edits_and_plain_lines(
         &self,
         text: &str,
@@ -132,7 +133,7 @@ impl WordRepairs {
 
     /// The edits for the tokens of `text[line.0..line.1]` (a line and its line feed, or the
     /// text's last line), with `words` the words of the sentence so far (see
-    /// [`WordRepairs::edits`] for `long`).
+    /// [`WordRepairs::edits_and_plain_lines`] for `long`).
     #[allow(clippy::too_many_arguments)]
     fn line_edits(
         &self,
