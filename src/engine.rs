@@ -451,7 +451,9 @@ pub(crate) fn is_protected(token: &str) -> bool {
         let local_ok = local
             .trim_end_matches(is_combining_mark)
             .ends_with(|c: char| c.is_alphanumeric() || "._-+".contains(c));
-        let domain_ok = domain.starts_with(|c: char| c.is_alphanumeric())
+        // A domain starts with a letter or digit that is no combining mark: NFC may reorder the
+        // marks after the `@`, never turn one into a letter.
+        let domain_ok = domain.starts_with(|c: char| c.is_alphanumeric() && !is_combining_mark(c))
             && domain.trim_end_matches(|c: char| !c.is_alphanumeric()).contains('.');
         return local_ok && domain_ok;
     }

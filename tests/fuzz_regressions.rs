@@ -104,3 +104,12 @@ fn normalize_10_word_starts_at_a_combining_mark() {
 fn normalize_11_marks_joined_to_the_character_before() {
     replay("normalize-11.bin", true);
 }
+
+/// `normalize-12`: `Ъ@\u{1de7}\u{327}P\0Ӊ:.N`. The token read as an e-mail address whose domain
+/// began with the combining letter U+1DE7, which is alphabetic, so its `Ӊ` was left alone; NFC
+/// put the cedilla U+0327 first, after which the token was no address and the second pass
+/// repaired `Ӊ` to `Ң`. A domain now starts with a letter or digit that is no combining mark.
+#[test]
+fn normalize_12_domain_starts_with_no_mark() {
+    replay("normalize-12.bin", true);
+}
