@@ -520,19 +520,29 @@ mod sse2 {
                 *all |= part << (16 * k);
             }
         }
-        let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = m;
-        let after_d2 = d2 << 1 | u64::from(*carry & super::CARRY_D2 != 0);
-        let after_c3 = c3 << 1 | u64::from(*carry & super::CARRY_C3 != 0);
-        let [cyrillic, next] = super::cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
-        *carry = next | ((c3 >> 63) * super::CARRY_C3);
-        super::Block {
-            word,
-            suspect: odd | (after_d2 & signs) | (after_c3 & times),
-            stops,
-            newlines,
-            spaces,
-            cyrillic,
-        }
+        super::block_of(m, carry)
+    }
+}
+
+/// The marks of a block from the masks its vector tests give, in the order of `sse2::marks16`
+/// (bytes of a word, lead bytes that start no sure letter, D2, 82..=89, C3, 97 and B7, stops,
+/// line feeds, whitespace starts, Cyrillic lead bytes, continuation bytes), and the carry of the
+/// block before, which it updates.
+#[cfg(all(target_arch = "x86_64", feature = "simd"))]
+#[inline(always)]
+fn block_of(masks: [u64; 11], carry: &mut u64) -> Block {
+    let [word, odd, d2, signs, c3, times, stops, newlines, spaces, cyrillic_lead, continuation] = masks;
+    let after_d2 = d2 << 1 | u64::from(*carry & CARRY_D2 != 0);
+    let after_c3 = c3 << 1 | u64::from(*carry & CARRY_C3 != 0);
+    let [cyrillic, next] = cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
+    *carry = next | ((c3 >> 63) * CARRY_C3);
+    Block {
+        word,
+        suspect: odd | (after_d2 & signs) | (after_c3 & times),
+        stops,
+        newlines,
+        spaces,
+        cyrillic,
     }
 }
 
@@ -547,7 +557,7 @@ mod avx512 {
         _mm256_movepi8_mask, _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
     };
 
-    use super::{cyrillic_letters, push_marked, Block, BLOCK, CARRY_C3, CARRY_D2};
+    use super::{push_marked, Block, BLOCK};
 
     /// [`super::mark_all`].
     #[target_feature(enable = "avx512f,avx512bw,avx512vl")]
@@ -611,18 +621,23 @@ mod avx512 {
         let stops = eq(b':') | eq(b'@') | eq(b'.');
         let spaces = within(b'\t', b'\r') | eq(b' ') | eq(0xC2) | within(0xE1, 0xE3);
         let continuation = within(0x80, 0xBF);
-        let after_d2 = d2 << 1 | u64::from(*carry & CARRY_D2 != 0);
-        let after_c3 = c3 << 1 | u64::from(*carry & CARRY_C3 != 0);
-        let [cyrillic, next] = cyrillic_letters(cyrillic_lead, continuation, d2, signs, *carry);
-        *carry = next | ((c3 >> 63) * CARRY_C3);
-        Block {
-            word,
-            suspect: odd | (after_d2 & signs) | (after_c3 & times),
-            stops,
-            newlines: eq(b'\n'),
-            spaces,
-            cyrillic,
-        }
+        let newlines = eq(b'\n');
+        super::block_of(
+            [
+                word,
+                odd,
+                d2,
+                signs,
+                c3,
+                times,
+                stops,
+                newlines,
+                spaces,
+                cyrillic_lead,
+                continuation,
+            ],
+            carry,
+        )
     }
 }
 
