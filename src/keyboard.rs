@@ -19,7 +19,7 @@ use crate::rules::{
     split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, LOAN_VOWELS,
     RUSSIAN, STAND_INS,
 };
-use crate::spelling::is_back;
+use crate::spelling::{is_back, suffix_fits};
 
 /// The typed form of an entry is no word of the news text (`sure` column, see
 /// `tables/lexicon/keyboard.py`).
@@ -329,7 +329,7 @@ fn derive(lower: &str, sure_only: bool, name: bool) -> Option<String> {
     if lower.len() > LONGEST_WORD {
         return None;
     }
-    // Known stems first; failing those, stems read the same way (`белгиле` + `нбеген`).
+    // Known stems first; failing those, stems read the same way (`жумылдырган` + `ымен`).
     let best = chosen_reading(lower, sure_only, false).or_else(|| chosen_reading(lower, sure_only, true));
     match best {
         Some((form, _)) => Some(form),
@@ -532,12 +532,12 @@ fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
                 None => continue,
             }
         } else {
-            if sure_only && stem.chars().count() < SURE_STEM {
-                continue;
-            }
             let Some((form, count, sure)) = word(stem) else {
                 continue;
             };
+            if sure_only && stem.chars().count() < if form.is_empty() { AS_TYPED_STEM } else { SURE_STEM } {
+                continue;
+            }
             if sure_only && sure < SURE && !form.is_empty() {
                 continue;
             }
@@ -570,22 +570,27 @@ const SURE_SHARE: u32 = 90;
 /// entries are often the start of other words (`тан` for `таң`, in `таныту`).
 const SURE_STEM: usize = 5;
 
+/// The same for a stem written as typed, which the reading leaves as it is (`отан` + `ға`).
+const AS_TYPED_STEM: usize = 4;
+
 /// The most uses of an ending that count in a reading's score: a one-letter ending seen tens of
 /// thousands of times (`-н`) must not outweigh a better stem (`жарыс` + `тың`, not `жарысты` +
 /// `н`).
 const ENDING_USES_CAP: u64 = 1000;
 
 /// The fewest letters of an ending read without a stem in a sentence repaired only where sure
-/// (shorter ones turn loans such as `динамикасы` into `динамиқасы`).
-const SURE_ENDING: usize = 5;
+/// (`ливан` + `дағы`; shorter ones turn loans such as `механикасы` into `механиқасы`).
+const SURE_ENDING: usize = 4;
 
 /// How often an ending must have been seen to be written after a stem the lexicon lacks.
 const ENDING_ONLY_MIN: u32 = 30;
 
 /// A word whose stem the lexicon lacks (`трассаларынын`): after [`SURE_STEM`] letters or more,
-/// its longest ending of three letters or more that was seen at least [`ENDING_ONLY_MIN`] times and is written one way
-/// [`SURE_SHARE`] of the time, written so (`трассаларының`); the stem stays as typed. The
-/// harmony is the ending's own: of the two readings the one seen more often.
+/// its longest ending of `shortest` letters or more that was seen at least [`ENDING_ONLY_MIN`]
+/// times, is written one way [`SURE_SHARE`] of the time, and starts with no case suffix in a
+/// form the stem does not take ([`suffix_fits`]: not `механи` + `қасы`), written so
+/// (`трассаларының`); the stem stays as typed. The harmony is the ending's own: of the two
+/// readings the one seen more often.
 fn ending_only(lower: &str, shortest: usize) -> Option<String> {
     let mut key = String::new();
     for (cut, _) in lower.char_indices().skip(SURE_STEM) {
@@ -598,7 +603,11 @@ fn ending_only(lower: &str, shortest: usize) -> Option<String> {
             .filter_map(|harmony| ending_after(&mut key, harmony, &lower[..cut], ending))
             .max_by_key(|e| e.count);
         if let Some(e) = best {
-            if e.count >= ENDING_ONLY_MIN && e.share >= SURE_SHARE && e.written != ending {
+            if e.count >= ENDING_ONLY_MIN
+                && e.share >= SURE_SHARE
+                && e.written != ending
+                && suffix_fits(&lower[..cut], e.written)
+            {
                 return Some(format!("{}{}", &lower[..cut], e.written));
             }
         }
@@ -647,8 +656,11 @@ mod tests {
 
     #[test]
     fn a_stem_may_itself_be_a_word_and_an_ending() {
-        assert_eq!(best_reading("белгиленбеген", false, false), None);
-        assert_eq!(derive("белгиленбеген", false, false).as_deref(), Some("белгіленбеген"));
+        assert_eq!(best_reading("жумылдырганымен", false, false), None);
+        assert_eq!(
+            derive("жумылдырганымен", false, false).as_deref(),
+            Some("жұмылдырғанымен")
+        );
     }
 
     #[test]
@@ -700,5 +712,8 @@ mod tests {
         assert_eq!(ending_only("трассаларынын", 3).as_deref(), Some("трассаларының"));
         // -тын is -тың only about half the time: left as typed.
         assert_eq!(ending_only("трассатын", 3), None);
+        // Four letters: -дағы after a nasal is the locative; -қасы after a vowel is no dative.
+        assert_eq!(ending_only("ливандагы", 4).as_deref(), Some("ливандағы"));
+        assert_eq!(ending_only("механикасы", 4), None);
     }
 }
