@@ -498,6 +498,7 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
         ("BACK_VOWELS", "kk-back-vowel"),
         ("FRONT_VOWELS", "kk-front-vowel"),
         ("LOAN_VOWELS", "kk-loan-vowel"),
+        ("HIATUS_VOWELS", "kk-hiatus-vowel"),
     ] {
         let m = class_members(members).unwrap_or_else(|| fail("classes.tsv", format!("class {members} is missing")));
         writeln!(

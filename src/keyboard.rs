@@ -16,10 +16,10 @@
 use std::borrow::Cow;
 
 use crate::rules::{
-    split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES, KEYBOARD_WORDS, LOAN_VOWELS,
-    RUSSIAN, STAND_INS,
+    split_on, WordFilter, BACK_VOWELS, FRONT_VOWELS, HIATUS_VOWELS, KEYBOARD_LETTERS, KEYBOARD_SUFFIXES,
+    KEYBOARD_WORDS, LOAN_VOWELS, RUSSIAN, STAND_INS,
 };
-use crate::spelling::{is_back, suffix_fits};
+use crate::spelling::{case_suffix_fits, is_back};
 
 /// The typed form of an entry is no word of the news text (`sure` column, see
 /// `tables/lexicon/keyboard.py`).
@@ -535,7 +535,7 @@ fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
             let Some((form, count, sure)) = word(stem) else {
                 continue;
             };
-            if sure_only && stem.chars().count() < if form.is_empty() { AS_TYPED_STEM } else { SURE_STEM } {
+            if sure_only && stem.chars().count() < SURE_STEM {
                 continue;
             }
             if sure_only && sure < SURE && !form.is_empty() {
@@ -548,7 +548,7 @@ fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
         };
         let harmony = if is_back(&stem_form).unwrap_or(true) { 'b' } else { 'f' };
         if let Some(e) = ending_after(&mut key, harmony, stem, ending) {
-            if sure_only && e.share < SURE_SHARE {
+            if (sure_only && e.share < SURE_SHARE) || is_hiatus(&stem_form, e.written) {
                 continue;
             }
             let score = stem_count.saturating_mul(e.uses().min(ENDING_USES_CAP));
@@ -562,6 +562,13 @@ fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
     readings
 }
 
+/// Whether `stem` ends and `ending` starts with a vowel of `kk-hiatus-vowel`: no Kazakh word
+/// joins them so (`ата` + `сы`, never `ата` + `ы`; `неге` + `і` is no reading of `негеи`).
+fn is_hiatus(stem: &str, ending: &str) -> bool {
+    let vowel = |c: Option<char>| c.is_some_and(|c| HIATUS_VOWELS.contains(c));
+    vowel(stem.chars().next_back()) && vowel(ending.chars().next())
+}
+
 /// The share (percent) of its uses an ending must be written one way to be written so without
 /// a stem the lexicon knows, or after a sure stem in a sentence repaired only where sure.
 const SURE_SHARE: u32 = 90;
@@ -570,25 +577,23 @@ const SURE_SHARE: u32 = 90;
 /// entries are often the start of other words (`тан` for `таң`, in `таныту`).
 const SURE_STEM: usize = 5;
 
-/// The same for a stem written as typed, which the reading leaves as it is (`отан` + `ға`).
-const AS_TYPED_STEM: usize = 4;
-
 /// The most uses of an ending that count in a reading's score: a one-letter ending seen tens of
 /// thousands of times (`-н`) must not outweigh a better stem (`жарыс` + `тың`, not `жарысты` +
 /// `н`).
 const ENDING_USES_CAP: u64 = 1000;
 
 /// The fewest letters of an ending read without a stem in a sentence repaired only where sure
-/// (`ливан` + `дағы`; shorter ones turn loans such as `механикасы` into `механиқасы`).
-const SURE_ENDING: usize = 4;
+/// (shorter ones turn loans such as `динамикасы` into `динамиқасы`).
+const SURE_ENDING: usize = 5;
 
 /// How often an ending must have been seen to be written after a stem the lexicon lacks.
 const ENDING_ONLY_MIN: u32 = 30;
 
 /// A word whose stem the lexicon lacks (`трассаларынын`): after [`SURE_STEM`] letters or more,
 /// its longest ending of `shortest` letters or more that was seen at least [`ENDING_ONLY_MIN`]
-/// times, is written one way [`SURE_SHARE`] of the time, and starts with no case suffix in a
-/// form the stem does not take ([`suffix_fits`]: not `механи` + `қасы`), written so
+/// times, is written one way [`SURE_SHARE`] of the time, starts with no case suffix in a form
+/// the stem does not take ([`case_suffix_fits`]: not `механи` + `қасы`) and joins no two vowels
+/// ([`is_hiatus`]), written so
 /// (`трассаларының`); the stem stays as typed. The harmony is the ending's own: of the two
 /// readings the one seen more often.
 fn ending_only(lower: &str, shortest: usize) -> Option<String> {
@@ -606,7 +611,8 @@ fn ending_only(lower: &str, shortest: usize) -> Option<String> {
             if e.count >= ENDING_ONLY_MIN
                 && e.share >= SURE_SHARE
                 && e.written != ending
-                && suffix_fits(&lower[..cut], e.written)
+                && !is_hiatus(&lower[..cut], e.written)
+                && case_suffix_fits(&lower[..cut], e.written) != Some(false)
             {
                 return Some(format!("{}{}", &lower[..cut], e.written));
             }
@@ -712,8 +718,15 @@ mod tests {
         assert_eq!(ending_only("трассаларынын", 3).as_deref(), Some("трассаларының"));
         // -тын is -тың only about half the time: left as typed.
         assert_eq!(ending_only("трассатын", 3), None);
-        // Four letters: -дағы after a nasal is the locative; -қасы after a vowel is no dative.
-        assert_eq!(ending_only("ливандагы", 4).as_deref(), Some("ливандағы"));
-        assert_eq!(ending_only("механикасы", 4), None);
+        // After a vowel the dative is -ға: -қасы is no ending of `механи`.
+        assert_eq!(ending_only("механикасы", 3), None);
+    }
+
+    #[test]
+    fn no_reading_joins_two_vowels() {
+        // `неге` + `і` would be the only reading of the typo `негеи`; Kazakh writes `негесі`.
+        assert!(is_hiatus("неге", "і"));
+        assert!(!is_hiatus("неге", "сі"));
+        assert_eq!(derive("негеи", false, false), None);
     }
 }

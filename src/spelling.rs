@@ -182,17 +182,16 @@ pub(crate) fn is_back(stem: &str) -> Option<bool> {
     })
 }
 
-/// Whether `rest`, what follows `stem`, starts with no case or plural suffix (`suffixes.tsv`)
-/// but in a form that fits `stem` (its harmony and last letter): `ливан` + `дағы` and
-/// `корпорация` + `сының` do, `механи` + `қасы` does not (after a vowel the dative is `-ға`).
-pub(crate) fn suffix_fits(stem: &str, rest: &str) -> bool {
-    let Some(last) = stem.chars().next_back().and_then(|c| c.to_lowercase().next()) else {
-        return true;
-    };
+/// Whether the case or plural suffix (`suffixes.tsv`) that `rest`, what follows `stem`, starts
+/// with is in a form that fits `stem` (its harmony and last letter): `Some(true)` for `ливан` +
+/// `дағы`, `Some(false)` for `механи` + `қасы` (after a vowel the dative is `-ға`), `None` when
+/// `rest` starts with no such suffix (`корпорация` + `сының`).
+pub(crate) fn case_suffix_fits(stem: &str, rest: &str) -> Option<bool> {
+    let last = stem.chars().next_back().and_then(|c| c.to_lowercase().next())?;
     let back = is_back(stem);
     let mut starts = SUFFIXES.iter().filter(|s| rest.starts_with(s.text)).peekable();
-    starts.peek().is_none()
-        || starts.any(|s| s.after.contains(last) && (s.back.is_none() || back.is_none() || s.back == back))
+    starts.peek()?;
+    Some(starts.any(|s| s.after.contains(last) && (s.back.is_none() || back.is_none() || s.back == back)))
 }
 
 /// `text` with its back letters made front (or the other way), by the pairs of `harmony.tsv`.

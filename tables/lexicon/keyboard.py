@@ -25,7 +25,8 @@ A stem the sources show only inflected counts as seen too: a prefix of four lett
 that is no word seen twice, followed in at least two words by case or plural suffixes of two
 different groups of tables/suffixes.tsv that fit it (their harmony, its last letter: аумақ from
 аумақта and аумақтың), with the uses of those words; only where no word seen twice shares its
-key. The sources show 1,547 such stems, which make 1,301 entries more (24,898 without them).
+key, and not after a vowel and ң (the possessive of the second person: фотоң + ды is фото + ң
++ ды, and фотон typed is mostly фотоны cut short). The sources show 1,505 such stems, which make 1,282 entries more (24,898 without them).
 
 keyboard-suffixes.tsv: for every word of the sources that is a known word (seen twice) plus an
 ending of up to eight letters, the ending as typed and as written, by the vowel harmony of the
@@ -77,6 +78,9 @@ RUSSIAN_WORD = re.compile(r"[а-яё]+")
 WINDOW_MIN = 3
 STEM_MIN = 4
 STEM_GROUPS = 2
+# A vowel and ң end a word with the possessive of the second person (нәрсең + ге, фотоң + ды),
+# whose typed form (нарсен, фотон) is mostly the word's -н form (нәрсен, фотоны): no stem.
+POSSESSIVE_END = re.compile(r"[аәеоөұүыіэиуюя]ң$")
 
 
 def table(name, header):
@@ -203,7 +207,11 @@ def inferred_stems(words):
                 group = case_suffix(stem, w[k:])
                 if group:
                     groups[stem][group] += c
-    return {stem: sum(seen.values()) for stem, seen in groups.items() if len(seen) >= STEM_GROUPS}
+    return {
+        stem: sum(seen.values())
+        for stem, seen in groups.items()
+        if len(seen) >= STEM_GROUPS and not POSSESSIVE_END.search(stem)
+    }
 
 
 def main():
