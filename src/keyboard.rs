@@ -532,12 +532,12 @@ fn readings(lower: &str, sure_only: bool, derived: bool) -> Vec<(String, u64)> {
                 None => continue,
             }
         } else {
-            let Some((form, count, sure)) = word(stem) else {
-                continue;
-            };
             if sure_only && stem.chars().count() < SURE_STEM {
                 continue;
             }
+            let Some((form, count, sure)) = word(stem) else {
+                continue;
+            };
             if sure_only && sure < SURE && !form.is_empty() {
                 continue;
             }
@@ -593,9 +593,8 @@ const ENDING_ONLY_MIN: u32 = 30;
 /// its longest ending of `shortest` letters or more that was seen at least [`ENDING_ONLY_MIN`]
 /// times, is written one way [`SURE_SHARE`] of the time, starts with no case suffix in a form
 /// the stem does not take ([`case_suffix_fits`]: not `механи` + `қасы`) and joins no two vowels
-/// ([`is_hiatus`]), written so
-/// (`трассаларының`); the stem stays as typed. The harmony is the ending's own: of the two
-/// readings the one seen more often.
+/// ([`is_hiatus`]), written so (`трассаларының`); the stem stays as typed. The harmony is the
+/// ending's own: of the two readings the one seen more often.
 fn ending_only(lower: &str, shortest: usize) -> Option<String> {
     let mut key = String::new();
     for (cut, _) in lower.char_indices().skip(SURE_STEM) {

@@ -119,6 +119,14 @@ pub(crate) struct Suffix {
     pub(crate) after: &'static str,
 }
 
+impl Suffix {
+    /// Whether this form follows a stem ending in `last` whose harmony is back (`Some(true)`),
+    /// front, or either (`None`).
+    pub(crate) fn fits(&self, back: Option<bool>, last: char) -> bool {
+        self.after.contains(last) && (self.back.is_none() || back.is_none() || self.back == back)
+    }
+}
+
 /// A table of words compiled by `build.rs` without pointers (so the loader has nothing to
 /// relocate): records `key<TAB>value<LF>` in one text, found through a hash table of offsets
 /// and tags ([`crate::table::layout_word_table`]).

@@ -191,7 +191,7 @@ pub(crate) fn case_suffix_fits(stem: &str, rest: &str) -> Option<bool> {
     let back = is_back(stem);
     let mut starts = SUFFIXES.iter().filter(|s| rest.starts_with(s.text)).peekable();
     starts.peek()?;
-    Some(starts.any(|s| s.after.contains(last) && (s.back.is_none() || back.is_none() || s.back == back)))
+    Some(starts.any(|s| s.fits(back, last)))
 }
 
 /// `text` with its back letters made front (or the other way), by the pairs of `harmony.tsv`.
@@ -234,7 +234,7 @@ pub(crate) fn inflect(old_stem: &str, new_stem: &str, rest: &str) -> String {
         let back = new_back.unwrap_or(true);
         let form = SUFFIXES
             .iter()
-            .find(|s| s.group == suffix.group && s.back.is_none_or(|b| b == back) && s.after.contains(last));
+            .find(|s| s.group == suffix.group && s.fits(Some(back), last));
         if let Some(form) = form {
             out.push_str(form.text);
             tail = &rest[suffix.text.len()..];
