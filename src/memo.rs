@@ -68,7 +68,7 @@ impl Default for WordMemo {
     fn default() -> WordMemo {
         WordMemo {
             slots: vec![Slot::default(); FIRST_SLOTS],
-            entries: "\0".repeat(PADDING),
+            entries: ZEROS.to_string(),
             words: 0,
             max_words: MAX_WORDS,
         }
@@ -204,6 +204,15 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 /// and the first 32 of any result, can be read at once.
 const PADDING: usize = 32;
 
+/// [`PADDING`] zeros.
+const ZEROS: &str = {
+    const BYTES: [u8; PADDING] = [0; PADDING];
+    match std::str::from_utf8(&BYTES) {
+        Ok(zeros) => zeros,
+        Err(_) => panic!("zeros are UTF-8"),
+    }
+};
+
 impl WordMemo {
     #[inline]
     fn tag(hash: u64) -> u32 {
@@ -309,7 +318,7 @@ impl WordMemo {
         self.entries.extend(header.map(char::from));
         self.entries.push_str(word);
         self.entries.push_str(out);
-        self.entries.push_str(&"\0".repeat(PADDING));
+        self.entries.push_str(ZEROS);
         self.place(
             hash,
             Slot {
@@ -341,7 +350,7 @@ impl WordMemo {
     fn clear(&mut self) {
         self.slots.fill(Slot::default());
         self.entries.clear();
-        self.entries.push_str(&"\0".repeat(PADDING));
+        self.entries.push_str(ZEROS);
         self.words = 0;
     }
 }
