@@ -115,25 +115,42 @@ const MASKS: [(u64, u64); 17] = {
     masks
 };
 
+/// The multiplier of the memo hash.
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The hash state of a word of `n` bytes in `context`, before its bytes.
+#[inline(always)]
+fn hash_start(n: usize, context: u8) -> u64 {
+    (u64::from(context) << 32 ^ n as u64).wrapping_mul(K)
+}
+
+/// The hash state `h` after eight more bytes of a word, `x`.
+#[inline(always)]
+fn hash_step(h: u64, x: u64) -> u64 {
+    (h.rotate_left(23) ^ x).wrapping_mul(K)
+}
+
+/// The hash of a finished state.
+#[inline(always)]
+fn hash_finish(h: u64) -> u64 {
+    h ^ (h >> 32)
+}
+
 /// The hash of a word of `n` bytes in `context`, whose first sixteen bytes are `low` and
 /// `high` and the rest `tail` (from byte 16 on; words of sixteen bytes or fewer have none).
 #[inline]
 fn mix(low: u64, high: u64, tail: &[u8], n: usize, context: u8) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (u64::from(context) << 32 ^ n as u64).wrapping_mul(K);
-    let mut mix = |x: u64| h = (h.rotate_left(23) ^ x).wrapping_mul(K);
-    mix(low);
-    mix(high);
+    let mut h = hash_step(hash_step(hash_start(n, context), low), high);
     let mut chunks = tail.chunks_exact(8);
     for chunk in chunks.by_ref() {
-        mix(read8(chunk, 0));
+        h = hash_step(h, read8(chunk, 0));
     }
     if let rest @ [_, ..] = chunks.remainder() {
         let mut eight = [0u8; 8];
         eight[..rest.len()].copy_from_slice(rest);
-        mix(u64::from_le_bytes(eight));
+        h = hash_step(h, u64::from_le_bytes(eight));
     }
-    h ^ (h >> 32)
+    hash_finish(h)
 }
 
 /// The memo key of `word` in `context`.
@@ -154,8 +171,9 @@ pub(crate) fn key(word: &[u8], context: u8) -> Key {
     }
 }
 
-/// The memo key of the word `text[start..end]` in `context`, the same as [`key`]'s: a short
-/// word is read from the text around it, sixteen bytes at once.
+/// The memo key of the word `text[start..end]` in `context`, the same as [`key`]'s: a word of
+/// up to 32 bytes is read from the text around it eight bytes at a time, masked to its length,
+/// without copying it.
 #[inline(always)]
 pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key {
     let n = end - start;
@@ -165,6 +183,20 @@ pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key 
         let high = read8(text, start + 8) & high_mask;
         Key {
             hash: mix(low, high, &[], n, context),
+            low,
+            high,
+        }
+    } else if n <= 32 && start + 32 <= text.len() {
+        // Bytes 16 to 32 as [`mix`] takes them: eight at a time, zeros after the word's end.
+        let (low, high) = (read8(text, start), read8(text, start + 8));
+        let (third_mask, fourth_mask) = MASKS[n - 16];
+        let mut h = hash_step(hash_step(hash_start(n, context), low), high);
+        h = hash_step(h, read8(text, start + 16) & third_mask);
+        if n > 24 {
+            h = hash_step(h, read8(text, start + 24) & fourth_mask);
+        }
+        Key {
+            hash: hash_finish(h),
             low,
             high,
         }
