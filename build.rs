@@ -347,11 +347,19 @@ fn write_orthography(dir: &Path, out: &mut String, class_members: &dyn Fn(&str) 
             file: "lexicon/keyboard-words.tsv",
             header: &table::KEYBOARD_WORDS_HEADER,
             name: "KEYBOARD_WORDS",
-            doc: "Word typed on a Russian keyboard -> Kazakh form (empty: the word itself), count, sure",
-            problem: "`count` must be a number, `sure` 0 to 3",
-            valid: |f| f[2].parse::<u32>().is_ok() && matches!(f[3], "0" | "1" | "2" | "3"),
+            doc: "Word typed on a Russian keyboard -> Kazakh form (empty: the word itself), count, sure, and the other readings if any",
+            problem: "`count` must be a number, `sure` 0 to 3, `others` readings of the key's length joined by commas",
+            valid: |f| {
+                let letters = f[0].chars().count();
+                f[2].parse::<u32>().is_ok()
+                    && matches!(f[3], "0" | "1" | "2" | "3")
+                    && (f[4].is_empty() || f[4].split(',').all(|o| o.chars().count() == letters))
+            },
             key: |f| f[0].to_string(),
-            value: |f| format!("{}\t{}\t{}", f[1], f[2], f[3]),
+            value: |f| match f[4] {
+                "" => format!("{}\t{}\t{}", f[1], f[2], f[3]),
+                others => format!("{}\t{}\t{}\t{others}", f[1], f[2], f[3]),
+            },
         },
     );
     write_keyed_table(

@@ -44,6 +44,31 @@ fn word_bytes(typed: &[u8]) -> Option<(&'static str, u32, u8)> {
     Some((form, count, sure))
 }
 
+/// The readings of `before`, a word typed on a Russian keyboard, other than `after`, each in
+/// the case of `before`: those of its key in the lexicon (the form chosen, or the typed word
+/// itself, and the `others` column), when `after` is one of them; else none.
+pub(crate) fn alternatives(before: &str, after: &str) -> Vec<String> {
+    let lower = before.to_lowercase();
+    let Some(entry) = KEYBOARD_WORDS.get_bytes(lower.as_bytes()) else {
+        return Vec::new();
+    };
+    let mut fields = split_on(entry, b'\t');
+    let chosen = fields.next().filter(|f| !f.is_empty()).unwrap_or(&lower);
+    let others = fields.nth(2).unwrap_or("");
+    let readings: Vec<&str> = std::iter::once(chosen)
+        .chain(split_on(others, b',').filter(|o| !o.is_empty()))
+        .collect();
+    let after = after.to_lowercase();
+    if !readings.contains(&after.as_str()) {
+        return Vec::new();
+    }
+    readings
+        .into_iter()
+        .filter(|&r| r != after)
+        .map(|r| crate::orthography::case_letter_by_letter(before, r))
+        .collect()
+}
+
 /// An ending of the keyboard lexicon, keyed by harmony and typed form.
 #[derive(Clone, Copy, Debug)]
 struct Ending {
@@ -623,6 +648,19 @@ fn ending_only(lower: &str, shortest: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Kazakh homographs once typed on a Russian keyboard (қол "hand" and көл "lake" are both
+    /// кол; оң "right" and он "ten" both он): the other reading is given, in the word's case.
+    #[test]
+    fn a_key_of_two_words_gives_the_other() {
+        assert_eq!(alternatives("кол", "қол"), ["көл"]);
+        assert_eq!(alternatives("Кол", "Қол"), ["Көл"]);
+        assert_eq!(alternatives("он", "он"), ["оң"]);
+        assert_eq!(alternatives("ОН", "ОН"), ["ОҢ"]);
+        // `кол` itself is no reading of the key; `Қазақстан` is the only one of its own.
+        assert!(alternatives("кол", "кол").is_empty());
+        assert!(alternatives("казакстан", "қазақстан").is_empty());
+    }
 
     #[test]
     fn a_russian_sentence_is_left_alone() {

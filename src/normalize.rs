@@ -23,16 +23,20 @@ pub enum Repair {
     Keyboard,
     /// A spelling variant (`Авраамның`) replaced with the chosen spelling (`Ибраһимнің`).
     Spelling,
+    /// Not a change: a word of a sentence typed on a Russian keyboard left as it is, though it
+    /// reads as other Kazakh words too ([`Change::alternatives`]: `кан`, or `қан`).
+    Ambiguous,
 }
 
 impl Repair {
-    /// A stable id: `nfc`, `lookalike`, `keyboard` or `spelling`.
+    /// A stable id: `nfc`, `lookalike`, `keyboard`, `spelling` or `ambiguous`.
     pub fn id(self) -> &'static str {
         match self {
             Repair::Nfc => "nfc",
             Repair::Lookalike => "lookalike",
             Repair::Keyboard => "keyboard",
             Repair::Spelling => "spelling",
+            Repair::Ambiguous => "ambiguous",
         }
     }
 
@@ -43,6 +47,7 @@ impl Repair {
             Repair::Lookalike => "replaced a look-alike letter from the other script",
             Repair::Keyboard => "wrote the Kazakh letters of a word typed on a Russian keyboard",
             Repair::Spelling => "unified a spelling variant",
+            Repair::Ambiguous => "left a word that reads as other Kazakh words too",
         }
     }
 }
@@ -53,23 +58,44 @@ impl fmt::Display for Repair {
     }
 }
 
-/// One repair: the word at a byte offset of the input, before and after.
+/// One repair: the word at a byte offset of the input, before and after. A word left as it is
+/// though it reads as other words too is told as well ([`Repair::Ambiguous`], where `before`
+/// and `after` are the same).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub(crate) offset: usize,
     pub(crate) before: String,
     after: String,
     repair: Repair,
+    alternatives: Vec<String>,
 }
 
 impl Change {
     pub(crate) fn new(offset: usize, before: &str, after: &str, repair: Repair) -> Change {
+        let alternatives = match repair {
+            Repair::Keyboard | Repair::Ambiguous => crate::keyboard::alternatives(before, after),
+            _ => Vec::new(),
+        };
         Change {
             offset,
             before: before.to_string(),
             after: after.to_string(),
             repair,
+            alternatives,
         }
+    }
+
+    /// Whether the text was changed: false for [`Repair::Ambiguous`] alone.
+    pub fn is_change(&self) -> bool {
+        self.before != self.after
+    }
+
+    /// The other words the input reads as, most used first, written in the case of `after`:
+    /// for a word typed on a Russian keyboard that is read as one of several Kazakh words
+    /// (`кол` → `қол`, or `көл`), or left as it is ([`Repair::Ambiguous`]: `кан`, or `қан`).
+    /// Empty for other repairs, and for words the lexicon holds one reading of.
+    pub fn alternatives(&self) -> &[String] {
+        &self.alternatives
     }
 
     /// Byte offset of the changed text in the input.

@@ -409,7 +409,18 @@ impl WordRepairs {
             Some((text, repair)) => (Cow::Owned(text), repair),
             None => (form, Repair::Lookalike),
         };
-        (*text != *plain).then(|| (text.into_owned(), repair))
+        if *text != *plain {
+            return Some((text.into_owned(), repair));
+        }
+        // Left as it is in a sentence typed on a Russian keyboard: told when it reads as other
+        // Kazakh words too.
+        let told = seen.is_some() && self.is_typed(mode, russian) && !keyboard::alternatives(&text, &text).is_empty();
+        told.then(|| (text.into_owned(), Repair::Ambiguous))
+    }
+
+    /// Whether a sentence in `mode` is one typed on a Russian keyboard, whose words are repaired.
+    fn is_typed(&self, mode: Mode, russian: bool) -> bool {
+        self.keyboard && mode != Mode::None && !russian
     }
 
     /// A word of Cyrillic letters only as the look-alike repair leaves it, and its lower case.
@@ -495,6 +506,7 @@ fn code_of(repair: Repair) -> u8 {
         Repair::Lookalike => 2,
         Repair::Keyboard => 3,
         Repair::Spelling => 4,
+        Repair::Ambiguous => 5,
     }
 }
 
@@ -504,6 +516,7 @@ fn repair_of(code: u8) -> Repair {
         1 => Repair::Nfc,
         2 => Repair::Lookalike,
         3 => Repair::Keyboard,
+        5 => Repair::Ambiguous,
         _ => Repair::Spelling,
     }
 }
@@ -984,7 +997,7 @@ pub(crate) fn case_like(word: &str, form: &str) -> String {
 /// `form`, a lower-case repair of `word` letter for letter (a keyboard repair replaces letters
 /// one for one), with each letter in the case of the letter it replaces (`Касым-Жомарт` →
 /// `Қасым-Жомарт`); [`case_like`] when the letter counts differ.
-fn case_letter_by_letter(word: &str, form: &str) -> String {
+pub(crate) fn case_letter_by_letter(word: &str, form: &str) -> String {
     if word.chars().count() != form.chars().count() {
         return case_like(word, form);
     }

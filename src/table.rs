@@ -250,7 +250,7 @@ pub const LEXICON_HEADER: [&str; 3] = ["latin", "cyrillic", "count"];
 pub const KEYBOARD_HEADER: [&str; 3] = ["kazakh", "typed", "note"];
 
 /// The header of `lexicon/keyboard-words.tsv`.
-pub const KEYBOARD_WORDS_HEADER: [&str; 4] = ["typed", "kazakh", "count", "sure"];
+pub const KEYBOARD_WORDS_HEADER: [&str; 5] = ["typed", "kazakh", "count", "sure", "others"];
 
 /// The header of `lexicon/russian-loans.tsv`.
 pub const RUSSIAN_LOANS_HEADER: [&str; 4] = ["cyrillic", "latn-2021", "latn-2018", "latn-2017"];

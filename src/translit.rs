@@ -12,7 +12,7 @@ use crate::detect::{detect_latin, find_latin};
 use crate::engine::{ChangeLog, Engine, Flags};
 use crate::html;
 use crate::memo::MemoPool;
-use crate::normalize::Change;
+use crate::normalize::{Change, Repair};
 use crate::orthography::{Edit, WordRepairs};
 use crate::reverse::Reverse;
 use crate::rules::{RuleSet, CLASSES};
@@ -535,18 +535,26 @@ impl Transliterator {
         };
         let mut repaired = String::new();
         let mut plain = Vec::new();
-        let edits = if self.words.is_active() {
+        let mut edits = if self.words.is_active() {
             self.words.edits_and_plain_lines(source, long, &mut plain)
         } else {
             Vec::new()
         };
+        if log.is_none() {
+            // Words left as they are, told only in a change report.
+            edits.retain(|e| e.repair != Repair::Ambiguous);
+        }
         let logged_before = log.map_or(0, |l| l.borrow().changes.len());
         let unrepaired = source;
         let source: &str = if edits.is_empty() {
             source
         } else {
             apply_edits(source, &edits, log, &mut repaired);
-            &repaired
+            if edits.iter().all(|e| e.repair == Repair::Ambiguous) {
+                source
+            } else {
+                &repaired
+            }
         };
         let logged_words = log.map_or(0, |l| l.borrow().changes.len());
         let engine = Engine { log, ..self.engine() };
@@ -583,7 +591,7 @@ impl Transliterator {
                 change.before = unrepaired[start..end].to_string();
             }
             let mut changes = log.changes.split_off(logged_before);
-            changes.retain(|c| c.before != c.after());
+            changes.retain(|c| c.is_change() || c.repair() == Repair::Ambiguous);
             changes.sort_by_key(|c| c.offset);
             log.changes.extend(changes);
         }

@@ -864,6 +864,30 @@ fn check_lists_repairs_and_exits_1() {
     assert_eq!(stdout(&o), "");
 }
 
+/// Where two Kazakh words fit a word typed on a Russian keyboard (the issue's кол: қол "hand" or
+/// көл "lake"; он "ten" or оң "right"), the reading taken or the word left is reported with the
+/// other; a word left as it is does not count as a change for `--check`.
+#[test]
+fn ambiguous_words_are_reported_with_their_other_readings() {
+    let text = "Кол жуып отырмын\nмен казир уйде отырмын он жак\n";
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--check"], text);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("<stdin>:1:1: keyboard: Кол -> Қол (or Көл)\n"), "{out}");
+    assert!(out.contains("<stdin>:2:43: ambiguous: он (or оң)\n"), "{out}");
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--report", "json"], text);
+    assert_eq!(stdout(&o), "Қол жуып отырмын\nмен қазір үйде отырмын он жақ\n");
+    let report = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        report.contains(r#""before":"он","after":"он","repair":"ambiguous","#)
+            && report.contains(r#""alternatives":["оң"]}"#),
+        "{report}"
+    );
+    // Nothing but a word left as it is: no change to find.
+    let o = run_text(&["-f", "cyrl", "-t", "cyrl", "--check"], "он жақсы\n");
+    assert_eq!((o.status.code(), stdout(&o)), (Some(0), String::new()));
+}
+
 #[test]
 fn report_json_goes_to_a_file_with_offsets_into_the_input() {
     let dir = temp_dir("normalizer-report");

@@ -1,4 +1,5 @@
-//! `--report json` and `--check`: every repair the conversion makes, with its place in the
+//! `--report json` and `--check`: every repair the conversion makes (and each word left that
+//! reads as other words too), with its place in the
 //! input (byte offset, line, and column in bytes, both from 1).
 
 use std::collections::VecDeque;
@@ -20,7 +21,7 @@ pub enum Format {
 pub struct Reporter {
     format: Format,
     out: Box<dyn Write>,
-    /// How many repairs were written.
+    /// How many changes were written (words told as ambiguous but left are not counted).
     pub found: usize,
     /// Line ends read but not passed yet, as input offsets.
     newlines: VecDeque<u64>,
@@ -89,19 +90,36 @@ impl Reporter {
                     field(&mut text, "repair", change.repair().id());
                     text.push(',');
                     field(&mut text, "description", change.repair().description());
+                    if let [first, rest @ ..] = change.alternatives() {
+                        text.push_str(",\"alternatives\":[");
+                        string(&mut text, first);
+                        for other in rest {
+                            text.push(',');
+                            string(&mut text, other);
+                        }
+                        text.push(']');
+                    }
                     text.push_str("}\n");
                 }
-                Format::Check => writeln!(
-                    text,
-                    "{name}:{}:{column}: {}: {} -> {}",
-                    self.line,
-                    change.repair(),
-                    change.before(),
-                    change.after()
-                )
-                .unwrap(),
+                Format::Check => {
+                    write!(
+                        text,
+                        "{name}:{}:{column}: {}: {}",
+                        self.line,
+                        change.repair(),
+                        change.before()
+                    )
+                    .unwrap();
+                    if change.is_change() {
+                        write!(text, " -> {}", change.after()).unwrap();
+                    }
+                    if !change.alternatives().is_empty() {
+                        write!(text, " (or {})", change.alternatives().join(", ")).unwrap();
+                    }
+                    text.push('\n');
+                }
             }
-            self.found += 1;
+            self.found += usize::from(change.is_change());
         }
         self.pass(converted);
         self.out.write_all(text.as_bytes())
@@ -130,7 +148,13 @@ impl Reporter {
 
 /// Appends `"key":"value"` with `value` escaped for JSON.
 fn field(out: &mut String, key: &str, value: &str) {
-    write!(out, "\"{key}\":\"").unwrap();
+    write!(out, "\"{key}\":").unwrap();
+    string(out, value);
+}
+
+/// Appends `value` as a JSON string.
+fn string(out: &mut String, value: &str) {
+    out.push('"');
     for c in value.chars() {
         match c {
             '"' => out.push_str("\\\""),

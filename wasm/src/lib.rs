@@ -77,10 +77,14 @@ export interface Change {
   /** The text after the repair, before any conversion to another script. */
   after: string;
   /** Which repair: `"nfc"` (put in Unicode NFC), `"lookalike"` (a letter of the other
-   *  script), `"keyboard"` (Russian-keyboard stand-ins) or `"spelling"` (a spelling variant). */
-  repair: "nfc" | "lookalike" | "keyboard" | "spelling";
+   *  script), `"keyboard"` (Russian-keyboard stand-ins), `"spelling"` (a spelling variant), or
+   *  `"ambiguous"` (no change: a word left as it is that reads as other words too). */
+  repair: "nfc" | "lookalike" | "keyboard" | "spelling" | "ambiguous";
   /** A short explanation for people. */
   description: string;
+  /** The other words the input reads as (with the Russian-keyboard lexicon, which this
+   *  package leaves out; else empty). */
+  alternatives: string[];
 }
 
 /** The result of `convertWithChanges`. */
@@ -493,6 +497,8 @@ fn changes_array(input: &str, output: &str, changes: &[Change], convert: impl Fn
         set(&object, "after", change.after());
         set(&object, "repair", change.repair().id());
         set(&object, "description", change.repair().description());
+        let alternatives: Array = change.alternatives().iter().map(|a| JsValue::from_str(a)).collect();
+        set(&object, "alternatives", alternatives);
         array.push(&object);
     }
     array

@@ -175,6 +175,7 @@ test('sample news item', async (t) => {
     assert.equal(change.length, 5);
     assert.equal(change.repair, 'lookalike');
     assert.equal(typeof change.description, 'string');
+    assert.deepEqual(change.alternatives, [], 'a look-alike reads one way');
     assert.equal(text.slice(change.outputOffset, change.outputOffset + change.outputLength), 'Axios');
     for (const c of changes) assert.equal(news.slice(c.offset, c.offset + c.length), c.before, `${c.before} at ${c.offset}`);
   });

@@ -45,7 +45,8 @@ const result: Converted = convertWithChanges(text, 'auto', 'latn-2021');
 const first: Change | undefined = result.changes[0];
 const at: number = first ? first.offset + first.length : 0;
 const place: number | null = first ? first.outputOffset : null;
-const repair: 'nfc' | 'lookalike' | 'keyboard' | 'spelling' | undefined = first?.repair;
+const repair: 'nfc' | 'lookalike' | 'keyboard' | 'spelling' | 'ambiguous' | undefined = first?.repair;
+const others: string[] | undefined = first?.alternatives;
 const normalized: Normalized = normalize(text, { changes: true });
 const changes: Change[] | undefined = normalized.changes;
 const id: SchemeId | null = detect(text);
@@ -53,7 +54,7 @@ const list: SchemeInfo[] = schemes();
 const latin: string | undefined = list[1].exampleLatin;
 convert('x', 'cyrl', 'latn-2021');
 convert('x', 'cyrl', 'latn-2021', null);
-export { at, place, repair, changes, id, latin };
+export { at, place, repair, others, changes, id, latin };
 `,
   );
   writeFileSync(
