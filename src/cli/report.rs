@@ -1,6 +1,6 @@
 //! `--report json` and `--check`: every repair the conversion makes (and each word left that
-//! reads as other words too), with its place in the
-//! input (byte offset, line, and column in bytes, both from 1).
+//! reads as other words too), with its place in the input (byte offset, line, and column in
+//! bytes, both from 1).
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
