@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, may_be_protected, Engine, Flags};
+use crate::engine::{is_alpha, is_cyrillic, is_latin, is_protected, may_be_protected, repair_word, Engine, Flags};
 use crate::memo::{self, MemoPool, WordMemo};
 use crate::orthography::case_like;
 use crate::rules::{RuleSet, WordFilter, FOREIGN, LETTER_FORM_CHARS, RUSSIAN_LOANS};
@@ -56,6 +56,60 @@ pub(crate) type Lexicon = (
     &'static phf::Map<&'static str, &'static str>,
     &'static phf::Set<&'static str>,
 );
+
+/// A word of Latin letters with look-alikes of Cyrillic (`Аlmaty` with a Cyrillic А) as the
+/// look-alike repair writes it, which is how it is read: as `-f latn… -t latn…` normalizes it.
+/// `None` for any other word.
+fn latin_form(word: &str) -> Option<String> {
+    if word.is_ascii() {
+        return None;
+    }
+    repair_word(word).filter(|w| !w.chars().any(is_cyrillic))
+}
+
+/// Where the words read back lie in the input and in the Cyrillic made of it, and the look-alike
+/// repairs made on the way: kept for a change report, so that repairs are told at their place
+/// in the input. Offsets are those of the whole input and of the whole output.
+#[derive(Debug, Default)]
+pub(crate) struct Alignment {
+    /// Where the text given to [`Reverse::run`] starts in the input.
+    pub(crate) input_base: usize,
+    /// Each word read: its start and end in the input, then in the output, in order.
+    words: Vec<[usize; 4]>,
+    /// Each look-alike repair: where the word starts in the input, the word, and its repair.
+    pub(crate) repairs: Vec<(usize, String, String)>,
+}
+
+impl Alignment {
+    /// The input offset of the output offset `at`: inside a word read back, where the word
+    /// starts, or for the `end` of a range where it ends; elsewhere the same character of the
+    /// text copied between words.
+    pub(crate) fn input_offset(&self, at: usize, end: bool) -> usize {
+        let i = self.words.partition_point(|w| if end { w[2] < at } else { w[2] <= at });
+        match i.checked_sub(1).map(|i| self.words[i]) {
+            None => at,
+            Some([_, input_end, _, out_end]) if at >= out_end => input_end + (at - out_end),
+            Some([input_start, input_end, ..]) => {
+                if end {
+                    input_end
+                } else {
+                    input_start
+                }
+            }
+        }
+    }
+
+    /// How much is recorded, to go back to with [`Alignment::truncate`].
+    fn len(&self) -> (usize, usize) {
+        (self.words.len(), self.repairs.len())
+    }
+
+    /// Forgets what was recorded after `len`.
+    fn truncate(&mut self, (words, repairs): (usize, usize)) {
+        self.words.truncate(words);
+        self.repairs.truncate(repairs);
+    }
+}
 
 /// How a word was classified.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -226,6 +280,8 @@ impl Reverse {
         scratch: &mut Scratch,
         out: &mut String,
     ) -> Kind {
+        let repaired = latin_form(word);
+        let word = repaired.as_deref().unwrap_or(word);
         let mark = out.len();
         let kind = self.read_word(word, prev, next, scratch, out);
         if kind != Kind::Foreign {
@@ -325,10 +381,20 @@ impl Reverse {
     /// when nothing changes. The byte ranges of `out` (from where it ended) that hold settled
     /// lines ([`is_settled`]), which need no normalization after, go into `settled`, adjacent
     /// ones joined.
-    pub(crate) fn run(&self, text: &str, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool {
+    /// With `align`, where the words lie in `text` and `out`, and the look-alike repairs, are
+    /// recorded too.
+    pub(crate) fn run(
+        &self,
+        text: &str,
+        out: &mut String,
+        settled: &mut Vec<(usize, usize)>,
+        mut align: Option<&mut Alignment>,
+    ) -> bool {
         let base = out.len();
         let mut changed = false;
         let mut scratch = Scratch::default();
+        let recorded = align.as_ref().map_or((0, 0), |a| a.len());
+        scratch.align = align.as_deref_mut().map(std::mem::take);
         let apostrophe = self.scheme == Scheme::Latn2017;
         let mut blocks = Vec::new();
         scan::mark_all(text.as_bytes(), apostrophe, &mut blocks);
@@ -349,6 +415,12 @@ impl Reverse {
                 at = end;
             }
         });
+        if let (Some(a), Some(kept)) = (align, scratch.align.take()) {
+            *a = kept;
+            if !changed {
+                a.truncate(recorded);
+            }
+        }
         if !changed {
             out.truncate(base);
             settled.clear();
@@ -462,9 +534,11 @@ impl Reverse {
         let mut settled = true;
         let mut last = 0;
         let b = line.as_bytes();
+        let recorded = scratch.align.as_ref().map(Alignment::len);
         for &(s, e) in &words {
             settled &= push_between(out, line, last, s);
             last = e;
+            let out_start = out.len();
             let (before, after) = (char_before(line, s), char_at_or_end(line, e));
             let key = memo::context(before, after).map(|c| (c, memo::key_in(text.as_bytes(), at + s, at + e, c)));
             let note = match key.and_then(|(c, key)| memo.get_into(&key, &b[s..e], c, out)) {
@@ -480,6 +554,13 @@ impl Reverse {
                     note
                 }
             };
+            if let Some(align) = scratch.align.as_mut() {
+                let input = align.input_base + at;
+                align.words.push([input + s, input + e, out_start, out.len()]);
+                if let Some(repaired) = latin_form(&line[s..e]) {
+                    align.repairs.push((input + s, line[s..e].to_string(), repaired));
+                }
+            }
             let (kind, word_changed, word_settled) = Kind::from_note(note);
             foreign += usize::from(kind == Kind::Foreign);
             kazakh += usize::from(kind == Kind::Kazakh);
@@ -488,6 +569,9 @@ impl Reverse {
         }
         scratch.words = words;
         if foreign >= FOREIGN_LINE && foreign > kazakh {
+            if let (Some(align), Some(recorded)) = (scratch.align.as_mut(), recorded) {
+                align.truncate(recorded);
+            }
             out.truncate(base);
             out.push_str(line);
             return (false, false);
@@ -536,6 +620,8 @@ struct Scratch {
     words: Vec<(usize, usize)>,
     /// The protected tokens of the current line.
     protected: Vec<(usize, usize)>,
+    /// Where the words lie, when recorded ([`Reverse::run`]).
+    align: Option<Alignment>,
 }
 
 /// The filters of the words and of the stems of a scheme's lexicon (built on first use).
@@ -704,7 +790,7 @@ mod tests {
 
     fn convert(r: &Reverse, text: &str) -> String {
         let mut out = String::new();
-        if !r.run(text, &mut out, &mut Vec::new()) {
+        if !r.run(text, &mut out, &mut Vec::new(), None) {
             out.push_str(text);
         }
         out

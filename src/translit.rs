@@ -14,7 +14,7 @@ use crate::html;
 use crate::memo::MemoPool;
 use crate::normalize::{Change, Repair};
 use crate::orthography::{Edit, WordRepairs};
-use crate::reverse::Reverse;
+use crate::reverse::{Alignment, Reverse};
 use crate::rules::{RuleSet, CLASSES};
 use crate::scheme::{Scheme, Source};
 use crate::spelling::{Spelling, Variants};
@@ -526,13 +526,12 @@ impl Transliterator {
     ) -> bool {
         let mut cyrillic = String::new();
         let mut settled = Vec::new();
-        let source: &str = if self.reverse.is_empty() || self.html {
-            text
-        } else if self.reverse_into(text, &mut cyrillic, &mut settled) {
-            &cyrillic
-        } else {
-            text
-        };
+        // For a change report, where the words read back lie, to tell repairs at their place in
+        // the input.
+        let mut align = log.map(|_| Alignment::default());
+        let reversed = !(self.reverse.is_empty() || self.html)
+            && self.reverse_into(text, &mut cyrillic, &mut settled, align.as_mut());
+        let source: &str = if reversed { &cyrillic } else { text };
         let mut repaired = String::new();
         let mut plain = Vec::new();
         let mut edits = if self.words.is_active() {
@@ -595,6 +594,23 @@ impl Transliterator {
             changes.sort_by_key(|c| c.offset);
             log.changes.extend(changes);
         }
+        if let (Some(log), Some(align), true) = (log, align, reversed) {
+            // The repairs of the Cyrillic read back are told at their place in the input, with
+            // the look-alike repairs made while reading.
+            let mut log = log.borrow_mut();
+            let base = log.base;
+            for change in &mut log.changes[logged_before..] {
+                let at = change.offset - base;
+                let start = align.input_offset(at, false);
+                let end = align.input_offset(at + change.before.len(), true);
+                change.offset = base + start;
+                change.before = text[start..end].to_string();
+            }
+            let read = align.repairs.into_iter();
+            log.changes
+                .extend(read.map(|(at, before, after)| Change::new(base + at, &before, &after, Repair::Lookalike)));
+            log.changes[logged_before..].sort_by_key(|c| c.offset);
+        }
         if !changed && !std::ptr::eq(source, text) {
             out.push_str(source);
             return true;
@@ -612,10 +628,16 @@ impl Transliterator {
     /// the converter of the Latin alphabet each line shows (lines with no sign of one are left).
     /// The byte ranges of `out` that hold lines read back that need no normalization after go
     /// into `settled` (with `auto`, none).
-    fn reverse_into(&self, text: &str, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool {
+    fn reverse_into(
+        &self,
+        text: &str,
+        out: &mut String,
+        settled: &mut Vec<(usize, usize)>,
+        mut align: Option<&mut Alignment>,
+    ) -> bool {
         if let [only] = self.reverse.as_slice() {
             if self.from != Source::Auto {
-                return only.run(text, out, settled);
+                return only.run(text, out, settled, align);
             }
         }
         // Only the lines with a byte that may start a Latin letter are looked at, found in one
@@ -640,7 +662,10 @@ impl Transliterator {
                 let mark = out.len();
                 out.push_str(&text[copied..start]);
                 // `run` leaves `out` alone when nothing changed.
-                if r.run(line, out, &mut Vec::new()) {
+                if let Some(align) = align.as_deref_mut() {
+                    align.input_base = start;
+                }
+                if r.run(line, out, &mut Vec::new(), align.as_deref_mut()) {
                     copied = at;
                 } else {
                     out.truncate(mark);

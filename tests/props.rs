@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 use std::io::{self, Read, Write};
 
-use jazu::{InvalidUtf8, Scheme, Transliterator};
+use jazu::{InvalidUtf8, Scheme, Source, Transliterator};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -607,6 +607,26 @@ proptest! {
         let (reported, _) = t.convert_with_changes(&s);
         for _ in 0..3 {
             prop_assert_eq!(&*t.convert(&s), &reported);
+        }
+    }
+
+    /// Every change is told at its place in the input, reading Latin back too (where the
+    /// repairs are made on the Cyrillic read back): the input there is the change's `before`.
+    #[test]
+    fn changes_are_told_at_their_place_in_the_input(s in any_text(), latin in any::<bool>()) {
+        for from in [Scheme::Latn2021, Scheme::Latn2018, Scheme::Latn2017, Scheme::WikiLatn] {
+            let s = if latin {
+                Transliterator::new(Scheme::Cyrl, from).unwrap().convert(&s).into_owned()
+            } else {
+                s.clone()
+            };
+            for t in [Transliterator::new(from, Scheme::Cyrl), Transliterator::new(Source::Auto, Scheme::Cyrl)] {
+                let (_, changes) = t.unwrap().convert_with_changes(&s);
+                for c in &changes {
+                    let told = s.get(c.offset()..c.offset() + c.before().len());
+                    prop_assert_eq!(told, Some(c.before()), "{} {:?}", from.id(), changes);
+                }
+            }
         }
     }
 
