@@ -78,7 +78,9 @@ fn nfc_applies(case: &Case, s: &str) -> bool {
     !(case.html && s.contains('<'))
 }
 
-/// Target `convert`: no panic, NFC output, `convert_into` appends what `convert` returns.
+/// Target `convert`: no panic, NFC output, `convert_into` appends what `convert` returns, and
+/// `convert_with_changes` gives the same text, with each change told where its `before` is in
+/// the input.
 pub fn check_convert(data: &[u8], _strict: bool) {
     let Some((&selector, rest)) = data.split_first() else {
         return;
@@ -97,6 +99,21 @@ pub fn check_convert(data: &[u8], _strict: bool) {
     let mut empty = String::new();
     case.t.convert_into(s, &mut empty);
     assert_eq!(empty, *out, "{}: convert_into differs for {s:?}", case.name);
+    let (with_changes, changes) = case.t.convert_with_changes(s);
+    assert_eq!(
+        with_changes, out,
+        "{}: convert_with_changes differs for {s:?}",
+        case.name
+    );
+    for c in &changes {
+        let told = s.get(c.offset()..c.offset() + c.before().len());
+        assert_eq!(
+            told,
+            Some(c.before()),
+            "{}: {c:?} is not where it is told in {s:?}",
+            case.name
+        );
+    }
 }
 
 /// Cuts `bytes` into pieces whose sizes are taken in turn from `sizes` (0 gives an empty
