@@ -105,15 +105,7 @@ pub fn check_convert(data: &[u8], _strict: bool) {
         "{}: convert_with_changes differs for {s:?}",
         case.name
     );
-    for c in &changes {
-        let told = s.get(c.offset()..c.offset() + c.before().len());
-        assert_eq!(
-            told,
-            Some(c.before()),
-            "{}: {c:?} is not where it is told in {s:?}",
-            case.name
-        );
-    }
+    assert_told_in_place(s, &changes, &case.name);
 }
 
 /// Cuts `bytes` into pieces whose sizes are taken in turn from `sizes` (0 gives an empty
@@ -271,16 +263,14 @@ pub fn check_normalize(data: &[u8], _strict: bool) {
     assert!(is_nfc(&once), "{s:?} became {once:?}, not NFC");
     let (twice, _) = jazu::normalize(&once);
     assert_eq!(twice, once, "not idempotent for {s:?}");
-    for c in &changes {
-        let at = s.get(c.offset()..c.offset() + c.before().len());
-        assert_eq!(
-            at,
-            Some(c.before()),
-            "change at {} says {:?} -> {:?} for {s:?}",
-            c.offset(),
-            c.before(),
-            c.after()
-        );
+    assert_told_in_place(s, &changes, "normalize");
+}
+
+/// Asserts that each of `changes`, made by `name` on `s`, is told where its `before` is in `s`.
+fn assert_told_in_place(s: &str, changes: &[jazu::Change], name: &str) {
+    for c in changes {
+        let told = s.get(c.offset()..c.offset() + c.before().len());
+        assert_eq!(told, Some(c.before()), "{name}: {c:?} is not where it is told in {s:?}");
     }
 }
 
