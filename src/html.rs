@@ -5,6 +5,27 @@
 
 use crate::engine::Engine;
 
+/// What converts the text of a page: each span of text content or of a text attribute.
+pub(crate) trait Spans {
+    /// Converts `text`, which starts `at` bytes into the text given to [`convert`] and has `prev`
+    /// and `next` around it, appending to `out`; `false` (with `out` untouched) if nothing
+    /// changes. Changes are logged at their place in the whole input.
+    fn convert(&self, text: &str, at: usize, prev: Option<char>, next: Option<char>, out: &mut String) -> bool;
+}
+
+impl Spans for Engine<'_> {
+    fn convert(&self, text: &str, at: usize, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
+        if let Some(log) = self.log {
+            log.borrow_mut().base += at;
+        }
+        let converted = self.run(text, prev, next, (false, false), out);
+        if let Some(log) = self.log {
+            log.borrow_mut().base -= at;
+        }
+        converted
+    }
+}
+
 /// Elements whose content is never converted.
 const RAW_ELEMENTS: [&str; 4] = ["code", "pre", "script", "style"];
 /// Attributes whose values are text for readers.
@@ -59,7 +80,7 @@ pub(crate) enum State {
 /// Converts `text` in HTML mode from `state`, appending to `out`; returns `false` (with `out`
 /// untouched) if nothing changed.
 pub(crate) fn convert(
-    engine: &Engine<'_>,
+    spans: &dyn Spans,
     state: &mut State,
     text: &str,
     prev: Option<char>,
@@ -82,14 +103,7 @@ pub(crate) fn convert(
         } else {
             text[e..].chars().next()
         };
-        if let Some(log) = engine.log {
-            log.borrow_mut().base += s;
-        }
-        let converted = engine.run(&text[s..e], p, nx, (false, false), &mut scratch);
-        if let Some(log) = engine.log {
-            log.borrow_mut().base -= s;
-        }
-        if converted {
+        if spans.convert(&text[s..e], s, p, nx, &mut scratch) {
             out.push_str(&text[*run..s]);
             out.push_str(&scratch);
             *run = e;

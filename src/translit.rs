@@ -557,7 +557,10 @@ impl Transliterator {
         };
         let logged_words = log.map_or(0, |l| l.borrow().changes.len());
         let engine = Engine { log, ..self.engine() };
-        let changed = if self.html {
+        let changed = if self.html && !self.reverse.is_empty() {
+            let read_back = ReadBack { t: self, engine };
+            html::convert(&read_back, html_state, source, prev, next, out)
+        } else if self.html {
             html::convert(&engine, html_state, source, prev, next, out)
         } else if edits.is_empty() && log.is_none() && !settled.is_empty() {
             // Lines read back whose words are settled are copied; the rest is normalized.
@@ -595,21 +598,7 @@ impl Transliterator {
             log.changes.extend(changes);
         }
         if let (Some(log), Some(align), true) = (log, align, reversed) {
-            // The repairs of the Cyrillic read back are told at their place in the input, with
-            // the look-alike repairs made while reading.
-            let mut log = log.borrow_mut();
-            let base = log.base;
-            for change in &mut log.changes[logged_before..] {
-                let at = change.offset - base;
-                let start = align.input_offset(at, false);
-                let end = align.input_offset(at + change.before.len(), true);
-                change.offset = base + start;
-                change.before = text[start..end].to_string();
-            }
-            let read = align.repairs.into_iter();
-            log.changes
-                .extend(read.map(|(at, before, after)| Change::new(base + at, &before, &after, Repair::Lookalike)));
-            log.changes[logged_before..].sort_by_key(|c| c.offset);
+            tell_in_input(&mut log.borrow_mut(), logged_before, align, text);
         }
         if !changed && !std::ptr::eq(source, text) {
             out.push_str(source);
@@ -677,6 +666,57 @@ impl Transliterator {
         }
         out.push_str(&text[copied..]);
         true
+    }
+}
+
+/// The repairs logged from `from` on, made on the Cyrillic that `text` was read back into, told at
+/// their place in `text` (the log's base is where `text` starts in the input), with the
+/// look-alike repairs made while reading.
+fn tell_in_input(log: &mut ChangeLog, from: usize, align: Alignment, text: &str) {
+    let base = log.base;
+    for change in &mut log.changes[from..] {
+        let at = change.offset - base;
+        let start = align.input_offset(at, false);
+        let end = align.input_offset(at + change.before.len(), true);
+        change.offset = base + start;
+        change.before = text[start..end].to_string();
+    }
+    let read = align.repairs.into_iter();
+    log.changes
+        .extend(read.map(|(at, before, after)| Change::new(base + at, &before, &after, Repair::Lookalike)));
+    log.changes[from..].sort_by_key(|c| c.offset);
+}
+
+/// HTML mode reading Latin back: each span of text is read back on its own, then normalized.
+struct ReadBack<'a> {
+    t: &'a Transliterator,
+    engine: Engine<'a>,
+}
+
+impl html::Spans for ReadBack<'_> {
+    fn convert(&self, text: &str, at: usize, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
+        let log = self.engine.log;
+        let mut cyrillic = String::new();
+        let mut align = log.map(|_| Alignment::default());
+        let reversed = self
+            .t
+            .reverse_into(text, &mut cyrillic, &mut Vec::new(), align.as_mut());
+        let source = if reversed { cyrillic.as_str() } else { text };
+        let logged = log.map_or(0, |l| l.borrow().changes.len());
+        if let Some(log) = log {
+            log.borrow_mut().base += at;
+        }
+        let changed = self.engine.run(source, prev, next, (false, false), out);
+        if let (Some(log), Some(align), true) = (log, align, reversed) {
+            tell_in_input(&mut log.borrow_mut(), logged, align, text);
+        }
+        if let Some(log) = log {
+            log.borrow_mut().base -= at;
+        }
+        if !changed && reversed {
+            out.push_str(source);
+        }
+        changed || reversed
     }
 }
 

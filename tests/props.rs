@@ -630,6 +630,33 @@ proptest! {
         }
     }
 
+    /// Reading Latin back in HTML mode: the writer in pieces gives the one-shot output, and
+    /// every change is told at its place in the page.
+    #[test]
+    fn html_read_back_streams_and_tells_changes_in_place(s in any_text(), latin in any::<bool>(), cuts in cuts()) {
+        let markup = format!("<p title=\"{s}\">{s}</p><code>{s}</code>\n{s}");
+        for from in [Scheme::Latn2021, Scheme::Latn2018] {
+            let page = if latin {
+                Transliterator::builder(Scheme::Cyrl, from).html(true).build().unwrap().convert(&markup).into_owned()
+            } else {
+                markup.clone()
+            };
+            for source in [Source::Scheme(from), Source::Auto] {
+                let t = Transliterator::builder(source, Scheme::Cyrl).html(true).build().unwrap();
+                let whole = t.convert(&page);
+                let pieces = cuts.split(page.as_bytes());
+                let streamed = String::from_utf8(stream(&t, &pieces).unwrap()).unwrap();
+                prop_assert_eq!(&streamed, &*whole, "{} {:?}", from.id(), lengths(&pieces));
+                let (with_changes, changes) = t.convert_with_changes(&page);
+                prop_assert_eq!(&with_changes, &whole);
+                for c in &changes {
+                    let told = page.get(c.offset()..c.offset() + c.before().len());
+                    prop_assert_eq!(told, Some(c.before()), "{} {:?}", from.id(), changes);
+                }
+            }
+        }
+    }
+
     /// 8. A borrowed result is the input itself.
     #[test]
     fn borrowed_means_unchanged(s in any_text()) {

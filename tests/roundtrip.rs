@@ -186,3 +186,39 @@ fn the_news_item_comes_back() {
         );
     }
 }
+
+/// HTML mode reads Latin back too: the bundled news item as a page (each line a paragraph, its
+/// first line also a `title` attribute, a `<code>` block left in Latin), converted to 2021 Latin
+/// in HTML mode and back, is the page in Cyrillic again, but for the known failures of
+/// `the_news_item_comes_back`; markup and the code block are as they were.
+#[test]
+fn a_page_comes_back_in_html_mode() {
+    let news = include_str!("data/news-2025-11-07.txt");
+    let first = news.lines().next().expect("a headline");
+    let code = "<code>Qazaqstan jäne Almaty</code>";
+    let page = |text: &str, title: &str| {
+        let paragraphs: String = text.lines().map(|l| format!("<p>{l}</p>\n")).collect();
+        format!("<html title=\"{title}\">\n{paragraphs}{code}\n</html>\n")
+    };
+    let cyrillic = page(news, first);
+    let to_latin = Transliterator::builder(Scheme::Cyrl, Scheme::Latn2021)
+        .html(true)
+        .build()
+        .unwrap();
+    let latin = to_latin.convert(&cyrillic).into_owned();
+    assert!(latin.contains(code) && !latin.contains("Қазақстан"));
+    let back = Transliterator::builder(Scheme::Latn2021, Scheme::Cyrl)
+        .html(true)
+        .build()
+        .unwrap()
+        .convert(&latin)
+        .into_owned();
+    let allowed = [("Аxios", "Axios"), ("Эр-Риядты", "Ер-Риядты")];
+    let wrong: Vec<(&str, &str)> = cyrillic
+        .split_whitespace()
+        .zip(back.split_whitespace())
+        .filter(|(a, b)| a != b && !allowed.iter().any(|&(x, y)| a.contains(x) && b.contains(y)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+    assert_eq!(back.split_whitespace().count(), cyrillic.split_whitespace().count());
+}
