@@ -232,6 +232,30 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     read8(a, n - 8) == read8(b, n - 8)
 }
 
+/// Appends `text[start..end]` to `out`. When `text` holds `N` bytes from `start` on and the
+/// piece is no longer, they are copied as a block of that size and the copy is then cut to the
+/// piece's length: that saves a call to copy memory of a length known only now, which costs
+/// more than the copy of a short piece.
+#[inline(always)]
+pub(crate) fn push_short<const N: usize>(out: &mut String, text: &str, start: usize, end: usize) {
+    let len = end.saturating_sub(start);
+    let block = text.as_bytes().get(start..start + N);
+    match block.and_then(|b| <&[u8; N]>::try_from(b).ok()) {
+        Some(block) if len <= N && text.is_char_boundary(start) && text.is_char_boundary(end) => {
+            let at = out.len();
+            // SAFETY: the bytes appended are cut back to `text[start..end]` before `out` is
+            // used again, and that is a string of its own (both ends are character boundaries).
+            #[allow(unsafe_code)]
+            unsafe {
+                let v = out.as_mut_vec();
+                v.extend_from_slice(block);
+                v.truncate(at + len);
+            }
+        }
+        _ => out.push_str(&text[start..end]),
+    }
+}
+
 /// Bytes of zeros kept after the last entry, so that the first sixteen bytes of any word held,
 /// and the first 32 of any result, can be read at once.
 const PADDING: usize = 32;
@@ -267,29 +291,34 @@ impl WordMemo {
 
     /// Appends the result of `word` in `context` (whose [`Key`] is `key`) to `out`, and gives its
     /// note; `None` (with `out` untouched) when the memo does not hold the word.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get_into(&self, key: &Key, word: &[u8], context: u8, out: &mut String) -> Option<u8> {
         let (start, len, note) = self.find(key, word, context)?;
-        let bytes = self.entries.as_bytes();
-        if len <= PADDING {
-            // Every result is followed by at least `PADDING` bytes: a short one is copied as a
-            // block of that size, and the copy then cut to its length, which saves a call to
-            // copy memory of a length known only now.
-            let mut block = [0u8; PADDING];
-            block.copy_from_slice(&bytes[start..start + PADDING]);
-            let at = out.len();
-            // SAFETY: the bytes appended are cut back to `len` before `out` is used again, and
-            // `start..start + len` is a whole result, UTF-8 of its own.
-            #[allow(unsafe_code)]
-            unsafe {
-                let v = out.as_mut_vec();
-                v.extend_from_slice(&block);
-                v.truncate(at + len);
-            }
-        } else {
-            out.push_str(&self.entries[start..start + len]);
-        }
+        // Every result is followed by at least `PADDING` bytes.
+        push_short::<PADDING>(out, &self.entries, start, start + len);
         Some(note)
+    }
+
+    /// Starts bringing into the cache the slot where a lookup of `key` starts, so that the
+    /// lookups of several words wait for memory together rather than in turn.
+    #[inline(always)]
+    pub(crate) fn fetch_slot(&self, key: &Key) {
+        let i = key.hash as usize & (self.slots.len() - 1);
+        prefetch(std::ptr::from_ref(&self.slots[i]).cast());
+    }
+
+    /// Starts bringing into the cache the entry that the slot where a lookup of `key` starts
+    /// names, when that slot's tag is the key's (best after [`WordMemo::fetch_slot`]).
+    #[inline(always)]
+    pub(crate) fn fetch_entry(&self, key: &Key) {
+        let slot = self.slots[key.hash as usize & (self.slots.len() - 1)];
+        if slot.tag == Self::tag(key.hash) {
+            let bytes = self.entries.as_bytes();
+            let at = slot.at as usize;
+            // An entry is short: its start, and the line of memory where its result may end.
+            prefetch(bytes[at..].as_ptr());
+            prefetch(bytes[(at + 48).min(bytes.len() - 1)..].as_ptr());
+        }
     }
 
     /// Where the result of `word` in `context` starts in the entries, its length, and its note.
@@ -300,26 +329,31 @@ impl WordMemo {
         let mut i = key.hash as usize & mask;
         let bytes = self.entries.as_bytes();
         let n = word.len();
+        // The header's context bits and word length, as the header read as a number has them.
+        let wanted = u32::from(context) | (n as u32) << 8;
         let (low_mask, high_mask) = MASKS.get(n).copied().unwrap_or((!0, !0));
         loop {
             let slot = self.slots[i];
-            if slot.tag == 0 {
-                return None;
-            }
-            let at = slot.at as usize;
-            if slot.tag == tag && bytes[at] & 7 == context && usize::from(bytes[at + 1]) == n {
-                let start = at + HEADER;
-                let end = start + n;
-                let equal = if n <= 16 {
-                    // Every entry is followed by at least sixteen bytes.
-                    read8(bytes, start) & low_mask == key.low && read8(bytes, start + 8) & high_mask == key.high
-                } else {
-                    same(&bytes[start..end], word)
-                };
-                if equal {
-                    let len = usize::from(bytes[at + 2]) | usize::from(bytes[at + 3]) << 7;
-                    return Some((end, len, bytes[at] >> 3));
+            if slot.tag == tag {
+                let at = slot.at as usize;
+                // The header and the word's first sixteen bytes, read at once: every entry is
+                // followed by at least sixteen bytes.
+                let head: &[u8; HEADER + 16] = bytes[at..at + HEADER + 16].try_into().ok()?;
+                let header = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+                if header & 0xFF07 == wanted {
+                    let start = at + HEADER;
+                    let equal = if n <= 16 {
+                        read8(head, HEADER) & low_mask == key.low && read8(head, HEADER + 8) & high_mask == key.high
+                    } else {
+                        same(&bytes[start..start + n], word)
+                    };
+                    if equal {
+                        let len = (header >> 16 & 0x7F | header >> 24 << 7) as usize;
+                        return Some((start + n, len, head[0] >> 3));
+                    }
                 }
+            } else if slot.tag == 0 {
+                return None;
             }
             i = (i + 1) & mask;
         }
@@ -385,6 +419,21 @@ impl WordMemo {
         self.entries.push_str(ZEROS);
         self.words = 0;
     }
+}
+
+/// Asks the processor to bring the memory at `p` into its cache, without waiting for it.
+#[inline(always)]
+fn prefetch(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing that the program sees, and `p` points into memory the
+    // caller holds.
+    #[allow(unsafe_code)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// The most memos a pool keeps between conversions (more threads converting at once each get

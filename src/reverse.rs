@@ -149,11 +149,12 @@ fn is_settled(result: &str) -> bool {
 }
 
 /// Whether the characters between two words leave the words around them settled: ASCII
-/// other than letters (no token then mixes scripts; protected tokens, which hold letters, are
-/// not).
+/// other than letters, and [`PLAIN_PUNCTUATION`] (no token then mixes scripts; protected
+/// tokens, which hold letters, are not).
 #[inline]
 fn is_settled_between(between: &[u8]) -> bool {
-    between.iter().all(|&b| b.is_ascii() && !b.is_ascii_alphabetic())
+    let plain = |c: char| (c.is_ascii() && !c.is_ascii_alphabetic()) || PLAIN_PUNCTUATION.contains(&c);
+    between.iter().all(|&b| plain(char::from(b))) || std::str::from_utf8(between).is_ok_and(|s| s.chars().all(plain))
 }
 
 impl Reverse {
@@ -391,6 +392,9 @@ impl Reverse {
         mut align: Option<&mut Alignment>,
     ) -> bool {
         let base = out.len();
+        // Cyrillic takes two bytes for most Latin letters of one: room for the whole text at
+        // once, rather than growing (and copying) as lines are added.
+        out.reserve(2 * text.len());
         let mut changed = false;
         let mut scratch = Scratch::default();
         let recorded = align.as_ref().map_or((0, 0), |a| a.len());
@@ -523,6 +527,11 @@ impl Reverse {
         memo: &mut WordMemo,
         out: &mut String,
     ) -> (bool, bool) {
+        if scratch.align.is_none() {
+            if let Some(done) = self.remembered_line(text, blocks, at, end, scratch, memo, out) {
+                return done;
+            }
+        }
         let base = out.len();
         let line = &text[at..end];
         let mut words = std::mem::take(&mut scratch.words);
@@ -582,6 +591,106 @@ impl Reverse {
     }
 }
 
+impl Reverse {
+    /// [`Reverse::line`] for the common line of text seen before: every word the memo holds,
+    /// no protected token, and every run of bytes that may belong to words ([`scan::each_run`])
+    /// one word of letters alone, or one between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»`). The
+    /// bytes between runs are ASCII other than letters, so a word's memo context is read from
+    /// the bytes around it, and what lies between words leaves them settled. `None`, with
+    /// `out` as it was, for any other line.
+    #[allow(clippy::too_many_arguments)]
+    fn remembered_line(
+        &self,
+        text: &str,
+        blocks: &[scan::Block],
+        at: usize,
+        end: usize,
+        scratch: &mut Scratch,
+        memo: &WordMemo,
+        out: &mut String,
+    ) -> Option<(bool, bool)> {
+        use scan::Block;
+        let b = text.as_bytes();
+        if self.protect
+            && scan::positions(blocks, at, end, Block::stops)
+                .any(|i| may_be_protected(&b[i.saturating_sub(3).max(at)..=i]))
+        {
+            let stops = scan::positions(blocks, at, end, Block::stops).map(|i| i - at);
+            scratch.protected.clear();
+            protected_tokens(&text[at..end], stops, &mut scratch.protected);
+            if !scratch.protected.is_empty() {
+                return None;
+            }
+        }
+        // The words and their memo keys first, with the memo's slots and then its entries for
+        // them fetched ahead: the line's lookups then wait for memory together, not in turn.
+        let words = &mut scratch.keyed;
+        words.clear();
+        let found = scan::each_run(blocks, at, end, |s, e, sure| {
+            let (s, e) = if sure && b[s] != b'\'' {
+                (s, e)
+            } else {
+                match word_between_punctuation(&text[s..e]) {
+                    Some((from, to)) => (s + from, s + to),
+                    None => return false,
+                }
+            };
+            let context = u8::from(s > 0 && b[s - 1] == b'\r') | u8::from(b.get(e) == Some(&b'\r')) << 1;
+            let key = memo::key_in(b, s, e, context);
+            memo.fetch_slot(&key);
+            words.push((s, e, context, key));
+            true
+        });
+        if !found {
+            return None;
+        }
+        for (.., key) in words.iter() {
+            memo.fetch_entry(key);
+        }
+        let base = out.len();
+        out.reserve(2 * (end - at));
+        let (mut foreign, mut kazakh) = (0usize, 0usize);
+        // The words' notes or-ed (has any changed?) and and-ed (are all settled?).
+        let (mut any, mut all) = (0u8, !0u8);
+        let mut last = at;
+        for &(s, e, context, key) in words.iter() {
+            memo::push_short::<8>(out, text, last, s);
+            last = e;
+            let Some(note) = memo.get_into(&key, &b[s..e], context, out) else {
+                out.truncate(base);
+                return None;
+            };
+            foreign += usize::from(note & 3 == Kind::Foreign as u8);
+            kazakh += usize::from(note & 3 == Kind::Kazakh as u8);
+            any |= note;
+            all &= note;
+        }
+        if foreign >= FOREIGN_LINE && foreign > kazakh {
+            out.truncate(base);
+            out.push_str(&text[at..end]);
+            return Some((false, false));
+        }
+        out.push_str(&text[last..end]);
+        let (_, changed, settled) = Kind::from_note(any & 4 | all & 8);
+        Some((changed, settled))
+    }
+}
+
+/// Punctuation beyond ASCII that the normalizing after reading back leaves as it is, whatever
+/// its neighbours: between words it leaves them settled ([`is_settled_between`]).
+pub(crate) const PLAIN_PUNCTUATION: [char; 5] = ['«', '»', '…', '–', '—'];
+
+/// The word of a run of letters between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»,` has `Qazaqstan`),
+/// as a byte range of the run, when the rest of the run is that punctuation and the word is
+/// letters alone ([`scan::all_letters`]) that start with no apostrophe: the one word that
+/// [`Reverse::words`] finds there.
+fn word_between_punctuation(run: &str) -> Option<(usize, usize)> {
+    let from = run.len() - run.trim_start_matches(PLAIN_PUNCTUATION).len();
+    let to = run.trim_end_matches(PLAIN_PUNCTUATION).len();
+    let word = run.as_bytes().get(from..to)?;
+    (word.first().is_some_and(|&x| x != b'\'') && scan::all_letters(word)).then_some((from, to))
+}
+
 /// Appends `text[from..to]`, the characters between two words: most often one space, appended
 /// without a call to copy memory. Says whether they leave the words settled
 /// ([`is_settled_between`]).
@@ -620,6 +729,8 @@ struct Scratch {
     words: Vec<(usize, usize)>,
     /// The protected tokens of the current line.
     protected: Vec<(usize, usize)>,
+    /// The words of the current line, with their memo contexts and keys.
+    keyed: Vec<(usize, usize, u8, memo::Key)>,
     /// Where the words lie, when recorded ([`Reverse::run`]).
     align: Option<Alignment>,
 }
@@ -835,6 +946,10 @@ mod tests {
             "-",
             "«",
             "»",
+            "—",
+            "–",
+            "…",
+            "«bala»,",
             "2",
             "@a",
             "www.",

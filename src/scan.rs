@@ -112,6 +112,11 @@ impl Block {
         self.stops
     }
 
+    /// The bytes that may belong to a character that is no letter ([`Block::suspect`]).
+    pub(crate) fn suspect(&self) -> u64 {
+        self.suspect
+    }
+
     /// The line feeds.
     pub(crate) fn newlines(&self) -> u64 {
         self.newlines
@@ -173,6 +178,74 @@ fn first_where<const SET: bool>(blocks: &[Block], from: usize, end: usize, pick:
         }
     }
     (k * BLOCK + bits.trailing_zeros() as usize).min(end)
+}
+
+/// Calls `f` on each run of bytes that may belong to words in `start..end` of a text marked
+/// into `blocks` (the runs of [`Runs::within`]), in order, as `(start, end, sure)`, until it
+/// returns `false`; says whether every call returned `true`. The runs of a block are found from
+/// the bits where runs start and end, one `trailing_zeros` each, which keeps the loop's state in
+/// registers.
+#[inline(always)]
+pub(crate) fn each_run(
+    blocks: &[Block],
+    start: usize,
+    end: usize,
+    mut f: impl FnMut(usize, usize, bool) -> bool,
+) -> bool {
+    if start >= end {
+        return true;
+    }
+    let (first, last) = (start / BLOCK, (end - 1) / BLOCK);
+    // Where a run that goes on from a block before started, or `usize::MAX`.
+    let mut open = usize::MAX;
+    // Whether the byte before the block looked at is in a run.
+    let mut carry = 0u64;
+    // One block past the last, of no word bytes, ends a run that reaches `end` there; `f` is
+    // called in one place, so that it is inlined.
+    for k in first..=last + 1 {
+        let (mut word, suspect) = match blocks.get(k) {
+            Some(block) if k <= last => (block.word, block.suspect),
+            _ => (0, 0),
+        };
+        if k == first {
+            word &= !0u64 << (start % BLOCK);
+        }
+        if k == last {
+            word &= !0u64 >> (BLOCK - 1 - (end - 1) % BLOCK);
+        }
+        let before = word << 1 | carry;
+        let mut starts = word & !before;
+        let mut ends = !word & before;
+        carry = word >> (BLOCK - 1);
+        let base = k * BLOCK;
+        loop {
+            let s = if open != usize::MAX {
+                open
+            } else if starts != 0 {
+                let s = base + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                s
+            } else {
+                break;
+            };
+            if ends == 0 {
+                open = s;
+                break;
+            }
+            let e = (base + ends.trailing_zeros() as usize).min(end);
+            ends &= ends - 1;
+            open = usize::MAX;
+            let sure = if s >= base {
+                suspect & ((!0u64 >> (BLOCK - (e - s))) << (s - base)) == 0
+            } else {
+                !any_in(blocks, s, e, Block::suspect)
+            };
+            if !f(s, e, sure) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// Marks every block of `text` into `blocks` (reused from call to call), for [`Runs::within`].
@@ -731,7 +804,7 @@ mod tests {
 
     #[test]
     fn runs_within_a_range_are_the_bytewise_runs() {
-        let pool = ["a", "bc", " ", "\n", "ş", "қ", "«", "x".repeat(70).as_str()].map(str::to_string);
+        let pool = ["a", "bc", " ", "\n", "ş", "қ", "«", "҂", "x".repeat(70).as_str()].map(str::to_string);
         for seed in 0u64..3000 {
             let n = (seed % 40) as usize;
             let text = sample(&pool, seed, n, 5);
@@ -755,9 +828,22 @@ mod tests {
                             i += 1;
                         }
                     }
-                    let found: Vec<(usize, usize)> =
-                        Runs::within(&blocks, start, end).map(|(s, e, _)| (s, e)).collect();
-                    assert_eq!(found, expected, "{text:?} {start}..{end}");
+                    let found: Vec<(usize, usize, bool)> = Runs::within(&blocks, start, end).collect();
+                    let pairs: Vec<(usize, usize)> = found.iter().map(|&(s, e, _)| (s, e)).collect();
+                    assert_eq!(pairs, expected, "{text:?} {start}..{end}");
+                    let mut each = Vec::new();
+                    assert!(each_run(&blocks, start, end, |s, e, sure| {
+                        each.push((s, e, sure));
+                        true
+                    }));
+                    let each_pairs: Vec<(usize, usize)> = each.iter().map(|&(s, e, _)| (s, e)).collect();
+                    assert_eq!(each_pairs, expected, "each_run: {text:?} {start}..{end}");
+                    // Both are sure of a run of letters alone (`Runs` may also look at the
+                    // bytes after a range's end).
+                    for (&(s, e, sure), &(.., runs_sure)) in each.iter().zip(&found) {
+                        assert!(!sure || all_letters(&b[s..e]), "{text:?} {s}..{e}");
+                        assert!(sure || !runs_sure, "{text:?} {s}..{e}");
+                    }
                 }
             }
         }
