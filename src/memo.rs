@@ -308,9 +308,10 @@ impl WordMemo {
     }
 
     /// Starts bringing into the cache the entry that the slot where a lookup of `key` starts
-    /// names, when that slot's tag is the key's (best after [`WordMemo::fetch_slot`]).
+    /// names, when that slot's tag is the key's (best after [`WordMemo::fetch_slot`]). `false`
+    /// when that slot is empty: the memo then surely does not hold the word.
     #[inline(always)]
-    pub(crate) fn fetch_entry(&self, key: &Key) {
+    pub(crate) fn fetch_entry(&self, key: &Key) -> bool {
         let slot = self.slots[key.hash as usize & (self.slots.len() - 1)];
         if slot.tag == Self::tag(key.hash) {
             let bytes = self.entries.as_bytes();
@@ -319,6 +320,7 @@ impl WordMemo {
             prefetch(bytes[at..].as_ptr());
             prefetch(bytes[(at + 48).min(bytes.len() - 1)..].as_ptr());
         }
+        slot.tag != 0
     }
 
     /// Where the result of `word` in `context` starts in the entries, its length, and its note.

@@ -527,10 +527,18 @@ impl Reverse {
         memo: &mut WordMemo,
         out: &mut String,
     ) -> (bool, bool) {
-        if scratch.align.is_none() {
+        // After a line with words new to the memo, the next lines (1, 2, 4 … up to 16 of them,
+        // doubling while the lines tried keep failing) go to the general reading at once: text
+        // seen the first time has new words in most lines.
+        if scratch.align.is_none() && scratch.skip == 0 {
             if let Some(done) = self.remembered_line(text, blocks, at, end, scratch, memo, out) {
+                scratch.backoff = 0;
                 return done;
             }
+            scratch.backoff = (scratch.backoff * 2).clamp(1, 16);
+            scratch.skip = scratch.backoff;
+        } else {
+            scratch.skip = scratch.skip.saturating_sub(1);
         }
         let base = out.len();
         let line = &text[at..end];
@@ -644,8 +652,10 @@ impl Reverse {
         if !found {
             return None;
         }
-        for (.., key) in words.iter() {
-            memo.fetch_entry(key);
+        // A word new to the memo sends the line to the general reading at once (a text seen
+        // the first time has one in most lines).
+        if !words.iter().all(|(.., key)| memo.fetch_entry(key)) {
+            return None;
         }
         let base = out.len();
         out.reserve(2 * (end - at));
@@ -731,6 +741,10 @@ struct Scratch {
     protected: Vec<(usize, usize)>,
     /// The words of the current line, with their memo contexts and keys.
     keyed: Vec<(usize, usize, u8, memo::Key)>,
+    /// Lines still to read without trying [`Reverse::remembered_line`] first.
+    skip: u8,
+    /// How many lines were skipped after the last failed try (0 after a success).
+    backoff: u8,
     /// Where the words lie, when recorded ([`Reverse::run`]).
     align: Option<Alignment>,
 }
