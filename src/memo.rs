@@ -177,10 +177,11 @@ pub(crate) fn key(word: &[u8], context: u8) -> Key {
 #[inline(always)]
 pub(crate) fn key_in(text: &[u8], start: usize, end: usize, context: u8) -> Key {
     let n = end - start;
-    if n <= 16 && start + 16 <= text.len() {
-        let (low_mask, high_mask) = MASKS[n];
-        let low = read8(text, start) & low_mask;
-        let high = read8(text, start + 8) & high_mask;
+    let sixteen = text.get(start..start + 16).and_then(|b| <&[u8; 16]>::try_from(b).ok());
+    if let (true, Some(sixteen)) = (n <= 16, sixteen) {
+        let (low_mask, high_mask) = MASKS[n.min(16)];
+        let low = read8(sixteen, 0) & low_mask;
+        let high = read8(sixteen, 8) & high_mask;
         Key {
             hash: mix(low, high, &[], n, context),
             low,
@@ -308,10 +309,12 @@ impl WordMemo {
     }
 
     /// Starts bringing into the cache the entry that the slot where a lookup of `key` starts
-    /// names, when that slot's tag is the key's (best after [`WordMemo::fetch_slot`]). `false`
-    /// when that slot is empty: the memo then surely does not hold the word.
+    /// names, when that slot's tag is the key's (best after [`WordMemo::fetch_slot`]), and
+    /// gives where that entry starts (`u32::MAX` for another tag), for
+    /// [`WordMemo::get_into_from`]. `None` when that slot is empty: the memo then surely does
+    /// not hold the word.
     #[inline(always)]
-    pub(crate) fn fetch_entry(&self, key: &Key) -> bool {
+    pub(crate) fn fetch_entry(&self, key: &Key) -> Option<u32> {
         let slot = self.slots[key.hash as usize & (self.slots.len() - 1)];
         if slot.tag == Self::tag(key.hash) {
             let bytes = self.entries.as_bytes();
@@ -319,8 +322,22 @@ impl WordMemo {
             // An entry is short: its start, and the line of memory where its result may end.
             prefetch(bytes[at..].as_ptr());
             prefetch(bytes[(at + 48).min(bytes.len() - 1)..].as_ptr());
+            return Some(slot.at);
         }
-        slot.tag != 0
+        (slot.tag != 0).then_some(u32::MAX)
+    }
+
+    /// [`WordMemo::get_into`], looking first at the entry at `at` that
+    /// [`WordMemo::fetch_entry`] gave.
+    #[inline(always)]
+    pub(crate) fn get_into_from(&self, at: u32, key: &Key, word: &[u8], context: u8, out: &mut String) -> Option<u8> {
+        let found = match self.entry(at as usize, key, word, context) {
+            Some(found) => found,
+            None => self.find(key, word, context)?,
+        };
+        let (start, len, note) = found;
+        push_short::<PADDING>(out, &self.entries, start, start + len);
+        Some(note)
     }
 
     /// Where the result of `word` in `context` starts in the entries, its length, and its note.
@@ -329,36 +346,42 @@ impl WordMemo {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(key.hash);
         let mut i = key.hash as usize & mask;
-        let bytes = self.entries.as_bytes();
-        let n = word.len();
-        // The header's context bits and word length, as the header read as a number has them.
-        let wanted = u32::from(context) | (n as u32) << 8;
-        let (low_mask, high_mask) = MASKS.get(n).copied().unwrap_or((!0, !0));
         loop {
             let slot = self.slots[i];
             if slot.tag == tag {
-                let at = slot.at as usize;
-                // The header and the word's first sixteen bytes, read at once: every entry is
-                // followed by at least sixteen bytes.
-                let head: &[u8; HEADER + 16] = bytes[at..at + HEADER + 16].try_into().ok()?;
-                let header = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
-                if header & 0xFF07 == wanted {
-                    let start = at + HEADER;
-                    let equal = if n <= 16 {
-                        read8(head, HEADER) & low_mask == key.low && read8(head, HEADER + 8) & high_mask == key.high
-                    } else {
-                        same(&bytes[start..start + n], word)
-                    };
-                    if equal {
-                        let len = (header >> 16 & 0x7F | header >> 24 << 7) as usize;
-                        return Some((start + n, len, head[0] >> 3));
-                    }
+                if let found @ Some(_) = self.entry(slot.at as usize, key, word, context) {
+                    return found;
                 }
             } else if slot.tag == 0 {
                 return None;
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// [`WordMemo::find`]'s answer when the entry at `at` is that of `word` in `context`;
+    /// `None` when it is another's, or when `at` is no entry's start within the entries.
+    #[inline(always)]
+    fn entry(&self, at: usize, key: &Key, word: &[u8], context: u8) -> Option<(usize, usize, u8)> {
+        let bytes = self.entries.as_bytes();
+        let n = word.len();
+        // The header and the word's first sixteen bytes, read at once: every entry is followed
+        // by at least sixteen bytes.
+        let head: &[u8; HEADER + 16] = bytes.get(at..at.checked_add(HEADER + 16)?)?.try_into().ok()?;
+        let header = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+        // The header's context bits and word length, as the header read as a number has them.
+        if header & 0xFF07 != u32::from(context) | (n as u32) << 8 {
+            return None;
+        }
+        let start = at + HEADER;
+        let equal = if n <= 16 {
+            let (low_mask, high_mask) = MASKS[n.min(16)];
+            read8(head, HEADER) & low_mask == key.low && read8(head, HEADER + 8) & high_mask == key.high
+        } else {
+            bytes.get(start..start + n).is_some_and(|held| same(held, word))
+        };
+        let len = (header >> 16 & 0x7F | header >> 24 << 7) as usize;
+        equal.then_some((start + n, len, head[0] >> 3))
     }
 
     /// Remembers the result `out` and `note` (below 16) of a word in `context` (below 8) that

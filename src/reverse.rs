@@ -632,7 +632,7 @@ impl Reverse {
         }
         // The words and their memo keys first, with the memo's slots and then its entries for
         // them fetched ahead: the line's lookups then wait for memory together, not in turn.
-        let words = &mut scratch.keyed;
+        let mut words = std::mem::take(&mut scratch.keyed);
         words.clear();
         let found = scan::each_run(blocks, at, end, |s, e, sure| {
             let (s, e) = if sure && b[s] != b'\'' {
@@ -646,15 +646,17 @@ impl Reverse {
             let context = u8::from(s > 0 && b[s - 1] == b'\r') | u8::from(b.get(e) == Some(&b'\r')) << 1;
             let key = memo::key_in(b, s, e, context);
             memo.fetch_slot(&key);
-            words.push((s, e, context, key));
+            words.push((s, e, context, key, u32::MAX));
             true
         });
-        if !found {
-            return None;
-        }
         // A word new to the memo sends the line to the general reading at once (a text seen
         // the first time has one in most lines).
-        if !words.iter().all(|(.., key)| memo.fetch_entry(key)) {
+        let found = found
+            && words
+                .iter_mut()
+                .all(|(.., key, at)| memo.fetch_entry(key).map(|entry| *at = entry).is_some());
+        if !found {
+            scratch.keyed = words;
             return None;
         }
         let base = out.len();
@@ -663,11 +665,12 @@ impl Reverse {
         // The words' notes or-ed (has any changed?) and and-ed (are all settled?).
         let (mut any, mut all) = (0u8, !0u8);
         let mut last = at;
-        for &(s, e, context, key) in words.iter() {
+        for &(s, e, context, key, entry) in words.iter() {
             memo::push_short::<8>(out, text, last, s);
             last = e;
-            let Some(note) = memo.get_into(&key, &b[s..e], context, out) else {
+            let Some(note) = memo.get_into_from(entry, &key, &b[s..e], context, out) else {
                 out.truncate(base);
+                scratch.keyed = words;
                 return None;
             };
             foreign += usize::from(note & 3 == Kind::Foreign as u8);
@@ -675,6 +678,7 @@ impl Reverse {
             any |= note;
             all &= note;
         }
+        scratch.keyed = words;
         if foreign >= FOREIGN_LINE && foreign > kazakh {
             out.truncate(base);
             out.push_str(&text[at..end]);
@@ -739,8 +743,9 @@ struct Scratch {
     words: Vec<(usize, usize)>,
     /// The protected tokens of the current line.
     protected: Vec<(usize, usize)>,
-    /// The words of the current line, with their memo contexts and keys.
-    keyed: Vec<(usize, usize, u8, memo::Key)>,
+    /// The words of the current line, with their memo contexts and keys, and where their
+    /// entries may start ([`WordMemo::fetch_entry`]).
+    keyed: Vec<(usize, usize, u8, memo::Key, u32)>,
     /// Lines still to read without trying [`Reverse::remembered_line`] first.
     skip: u8,
     /// How many lines were skipped after the last failed try (0 after a success).
