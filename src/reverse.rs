@@ -692,7 +692,7 @@ impl Reverse {
 
 /// Punctuation beyond ASCII that the normalizing after reading back leaves as it is, whatever
 /// its neighbours: between words it leaves them settled ([`is_settled_between`]).
-pub(crate) const PLAIN_PUNCTUATION: [char; 5] = ['«', '»', '…', '–', '—'];
+const PLAIN_PUNCTUATION: [char; 5] = ['«', '»', '…', '–', '—'];
 
 /// The word of a run of letters between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»,` has `Qazaqstan`),
 /// as a byte range of the run, when the rest of the run is that punctuation and the word is
@@ -978,6 +978,18 @@ mod tests {
             "’",
         ]);
         prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    #[test]
+    fn a_word_between_plain_punctuation_is_found_in_its_run() {
+        assert_eq!(word_between_punctuation("«Qazaqstan»"), Some((2, 11)));
+        assert_eq!(word_between_punctuation("—jäne…"), Some((3, 8)));
+        assert_eq!(word_between_punctuation("bala"), Some((0, 4)));
+        // No word, two words, a word that starts with an apostrophe, another mark.
+        assert_eq!(word_between_punctuation("«»"), None);
+        assert_eq!(word_between_punctuation("a«b"), None);
+        assert_eq!(word_between_punctuation("«'a»"), None);
+        assert_eq!(word_between_punctuation("“bala”"), None);
     }
 
     proptest! {
