@@ -348,7 +348,7 @@ impl Reverse {
             out.push_str(&apply_case(word, &found));
             return kind;
         }
-        if self.is_listed(word, &mut scratch.key) {
+        if starts_small_then_capital(word) || self.is_listed(word, &mut scratch.key) {
             out.push_str(word);
             return Kind::Foreign;
         }
@@ -705,6 +705,14 @@ fn word_between_punctuation(run: &str) -> Option<(usize, usize)> {
     (word.first().is_some_and(|&x| x != b'\'') && scan::all_letters(word)).then_some((from, to))
 }
 
+/// Whether a word starts with a small letter and has a capital after it (`iPhone`, `eBay`,
+/// `mySQL`): a brand's or a program's spelling. Kazakh words and names start with a capital or
+/// have none (`ҚазАвтоЖол`, `Qazaqstan`).
+fn starts_small_then_capital(word: &str) -> bool {
+    let mut letters = word.chars();
+    letters.next().is_some_and(char::is_lowercase) && letters.any(char::is_uppercase)
+}
+
 /// Appends `text[from..to]`, the characters between two words: most often one space, appended
 /// without a call to copy memory. Says whether they leave the words settled
 /// ([`is_settled_between`]).
@@ -978,6 +986,20 @@ mod tests {
             "’",
         ]);
         prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    /// Brands spelled with a small letter then a capital stay Latin; a Kazakh name written
+    /// with capitals inside it (`ҚазАвтоЖол`, KazNERD) is read. Cyrillic written by hand from the
+    /// 2021 table (alphabets reference §1).
+    #[test]
+    fn brands_spelled_small_then_capital_stay() {
+        let r = reverse(Scheme::Latn2021, MemoPool::default());
+        assert_eq!(
+            convert(&r, "Men iPhone men eBay arqyly aldym, QazAvtoJol da."),
+            "Мен iPhone мен eBay арқылы алдым, ҚазАвтоЖол да."
+        );
+        assert!(!starts_small_then_capital("Qazaqstan") && !starts_small_then_capital("QAZAQ"));
+        assert!(starts_small_then_capital("mySQL") && !starts_small_then_capital("bala"));
     }
 
     #[test]

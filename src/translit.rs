@@ -562,8 +562,9 @@ impl Transliterator {
             html::convert(&read_back, html_state, source, prev, next, out)
         } else if self.html {
             html::convert(&engine, html_state, source, prev, next, out)
-        } else if edits.is_empty() && log.is_none() && !settled.is_empty() {
-            // Lines read back whose words are settled are copied; the rest is normalized.
+        } else if edits.is_empty() && log.is_none() && !settled.is_empty() && self.only_normalizes() {
+            // Lines read back whose words are settled are copied; the rest is normalized (a
+            // conversion to another alphabet converts every line).
             normalize_unsettled(&engine, source, &settled, prev, next, long, out);
             true
         } else if log.is_none() && settled.is_empty() && !plain.is_empty() && self.only_normalizes() {

@@ -438,3 +438,30 @@ fn mediawiki_latin_to_cyrillic() {
     }
     f.finish("MediaWiki kk-latn → Cyrillic");
 }
+
+/// One Latin alphabet read into another goes through Cyrillic: the 2021 reference sentence (the
+/// outside vector of `reference_sentence_2021`, read from its Latin) into the 2018 alphabet,
+/// written by hand from the 2018 decree's letters (alphabets reference §2: ұ u, ы y, ң ń, ғ ǵ,
+/// ө ó, і i, ш sh, ү ú, й and и ı, у ý), and a line with a brand kept.
+#[test]
+fn a_latin_alphabet_read_into_another() {
+    let t = Transliterator::new(Scheme::Latn2021, Scheme::Latn2018).expect("supported");
+    let mut f = Failures::new();
+    for (latn2021, latn2018) in [
+        (
+            "Būryñğy ötken zamanda, bır danyşpan kısı, Bağdat şaharynyñ bır ülken qazysynyñ üiıne kelıp qonypty.",
+            "Buryńǵy ótken zamanda, bir danyshpan kisi, Baǵdat shaharynyń bir úlken qazysynyń úıine kelip qonypty.",
+        ),
+        ("Qazaqstan respublikasy", "Qazaqstan respýblıkasy"),
+        ("Men iPhone aldym", "Men iPhone aldym"),
+    ] {
+        f.check(
+            "alphabets reference §1.5, §2",
+            "latn-2018",
+            latn2021,
+            latn2018,
+            &t.convert(latn2021),
+        );
+    }
+    f.finish("latn-2021 → latn-2018");
+}
