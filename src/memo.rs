@@ -233,27 +233,30 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     read8(a, n - 8) == read8(b, n - 8)
 }
 
-/// Appends `text[start..end]` to `out`. When `text` holds `N` bytes from `start` on and the
-/// piece is no longer, they are copied as a block of that size and the copy is then cut to the
-/// piece's length: that saves a call to copy memory of a length known only now, which costs
-/// more than the copy of a short piece.
+/// Appends `text[start..end]` to `out`. When `text` holds `N` bytes from `start` on, the piece
+/// is no longer, and `out` has room for `N` more bytes, they are written as a block of that
+/// size past `out`'s end, of which the piece's length is kept: that saves a call to copy memory
+/// of a length known only now, which costs more than the copy of a short piece.
 #[inline(always)]
 pub(crate) fn push_short<const N: usize>(out: &mut String, text: &str, start: usize, end: usize) {
-    let len = end.saturating_sub(start);
-    let block = text.as_bytes().get(start..start + N);
-    match block.and_then(|b| <&[u8; N]>::try_from(b).ok()) {
-        Some(block) if len <= N && text.is_char_boundary(start) && text.is_char_boundary(end) => {
-            let at = out.len();
-            // SAFETY: the bytes appended are cut back to `text[start..end]` before `out` is
-            // used again, and that is a string of its own (both ends are character boundaries).
-            #[allow(unsafe_code)]
-            unsafe {
-                let v = out.as_mut_vec();
-                v.extend_from_slice(block);
-                v.truncate(at + len);
-            }
+    let bytes = text.as_bytes();
+    let len = end.wrapping_sub(start);
+    // A byte starts a character unless it is a continuation byte (0b10xx_xxxx).
+    let starts_char = |i: usize| bytes.get(i).is_none_or(|&b| (b as i8) >= -0x40);
+    let fits = len <= N && start <= bytes.len().saturating_sub(N) && out.capacity() - out.len() >= N;
+    if fits && starts_char(start) && starts_char(end) {
+        // SAFETY: `text` holds `N` bytes from `start` on and `out` has room for `N` more, so
+        // the copy reads and writes within both; of the bytes written, the length kept is
+        // that of `text[start..end]`, whose ends are character boundaries: `out` stays UTF-8.
+        #[allow(unsafe_code)]
+        unsafe {
+            let v = out.as_mut_vec();
+            let at = v.len();
+            std::ptr::copy_nonoverlapping(bytes.as_ptr().add(start), v.as_mut_ptr().add(at), N);
+            v.set_len(at + len);
         }
-        _ => out.push_str(&text[start..end]),
+    } else {
+        out.push_str(&text[start..end]);
     }
 }
 

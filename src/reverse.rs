@@ -660,7 +660,8 @@ impl Reverse {
             return None;
         }
         let base = out.len();
-        out.reserve(2 * (end - at));
+        // Room for the blocks that copy the last pieces (`memo::push_short`).
+        out.reserve(2 * (end - at) + 64);
         let (mut foreign, mut kazakh) = (0usize, 0usize);
         // The words' notes or-ed (has any changed?) and and-ed (are all settled?).
         let (mut any, mut all) = (0u8, !0u8);

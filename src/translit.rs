@@ -524,13 +524,21 @@ impl Transliterator {
         log: Option<&RefCell<ChangeLog>>,
         out: &mut String,
     ) -> bool {
-        let mut cyrillic = String::new();
         let mut settled = Vec::new();
         // For a change report, where the words read back lie, to tell repairs at their place in
         // the input.
         let mut align = log.map(|_| Alignment::default());
-        let reversed = !(self.reverse.is_empty() || self.html)
-            && self.reverse_into(text, &mut cyrillic, &mut settled, align.as_mut());
+        // Latin is read back into `out` itself: when every line read back is settled and
+        // nothing else is to be done, that is the result, not copied again.
+        let base = out.len();
+        let reversed =
+            !(self.reverse.is_empty() || self.html) && self.reverse_into(text, out, &mut settled, align.as_mut());
+        if reversed && log.is_none() && !self.words.is_active() && self.only_normalizes() && !settled.is_empty() {
+            // Lines read back whose words are settled stay; the rest is normalized.
+            normalize_unsettled_in_place(&self.engine(), out, base, &settled, prev, next, long);
+            return true;
+        }
+        let cyrillic = if reversed { out.split_off(base) } else { String::new() };
         let source: &str = if reversed { &cyrillic } else { text };
         let mut repaired = String::new();
         let mut plain = Vec::new();
@@ -563,8 +571,7 @@ impl Transliterator {
         } else if self.html {
             html::convert(&engine, html_state, source, prev, next, out)
         } else if edits.is_empty() && log.is_none() && !settled.is_empty() && self.only_normalizes() {
-            // Lines read back whose words are settled are copied; the rest is normalized (a
-            // conversion to another alphabet converts every line).
+            // As above, for spelling repairs that found nothing to change.
             normalize_unsettled(&engine, source, &settled, prev, next, long, out);
             true
         } else if log.is_none() && settled.is_empty() && !plain.is_empty() && self.only_normalizes() {
@@ -733,10 +740,47 @@ fn normalize_unsettled(
     long: (bool, bool),
     out: &mut String,
 ) -> bool {
-    let normalize = |from: usize, to: usize, out: &mut String| {
-        if from == to {
-            return false;
-        }
+    let repairs = unsettled_repairs(engine, text, settled, prev, next, long);
+    push_repaired(text, 0, &repairs, out);
+    !repairs.is_empty()
+}
+
+/// [`normalize_unsettled`] of the text that `out` holds from `base` on, in place: nothing is
+/// copied when the engine changes nothing, and otherwise only from the first change on.
+fn normalize_unsettled_in_place(
+    engine: &Engine,
+    out: &mut String,
+    base: usize,
+    settled: &[(usize, usize)],
+    prev: Option<char>,
+    next: Option<char>,
+    long: (bool, bool),
+) {
+    let repairs = unsettled_repairs(engine, &out[base..], settled, prev, next, long);
+    if let Some(&(first, ..)) = repairs.first() {
+        let tail = out.split_off(base + first);
+        push_repaired(&tail, first, &repairs, out);
+    }
+}
+
+/// The parts of `text` outside the `settled` byte ranges (in order, at line starts and ends)
+/// that `engine` changes, with what it makes of them, in order; `prev`, `next` and `long` are
+/// those of the whole text.
+fn unsettled_repairs(
+    engine: &Engine,
+    text: &str,
+    settled: &[(usize, usize)],
+    prev: Option<char>,
+    next: Option<char>,
+    long: (bool, bool),
+) -> Vec<(usize, usize, String)> {
+    let last = settled.last().map_or(0, |&(_, end)| end);
+    let gaps = settled
+        .iter()
+        .scan(0, |at, &(start, end)| Some((std::mem::replace(at, end), start)))
+        .chain(std::iter::once((last, text.len())));
+    let mut repairs = Vec::new();
+    for (from, to) in gaps.filter(|(from, to)| from < to) {
         let before = if from == 0 {
             prev
         } else {
@@ -747,27 +791,25 @@ fn normalize_unsettled(
         } else {
             text[to..].chars().next()
         };
-        let part = &text[from..to];
-        let changed = engine.run(
-            part,
-            before,
-            after,
-            (long.0 && from == 0, long.1 && to == text.len()),
-            out,
-        );
-        if !changed {
-            out.push_str(part);
+        let mut repaired = String::new();
+        let long = (long.0 && from == 0, long.1 && to == text.len());
+        if engine.run(&text[from..to], before, after, long, &mut repaired) {
+            repairs.push((from, to, repaired));
         }
-        changed
-    };
-    let mut at = 0;
-    let mut changed = false;
-    for &(start, end) in settled {
-        changed |= normalize(at, start, out);
-        out.push_str(&text[start..end]);
-        at = end;
     }
-    changed | normalize(at, text.len(), out)
+    repairs
+}
+
+/// Appends `text`, which starts at byte `start` of the text that `repairs` (in order, none
+/// before `start`) are of, to `out` with the repairs made.
+fn push_repaired(text: &str, start: usize, repairs: &[(usize, usize, String)], out: &mut String) {
+    let mut at = 0;
+    for (from, to, repaired) in repairs {
+        out.push_str(&text[at..from - start]);
+        out.push_str(repaired);
+        at = to - start;
+    }
+    out.push_str(&text[at..]);
 }
 
 /// The byte ranges `ranges` of a text (in order, none of them overlapping an edit), as they lie

@@ -595,7 +595,11 @@ proptest! {
             };
             let t = Transliterator::new(from, Scheme::Cyrl).unwrap();
             let (reported, _) = t.convert_with_changes(&s);
-            prop_assert_eq!(t.convert(&s).into_owned(), reported, "{}", from.id());
+            prop_assert_eq!(&*t.convert(&s), &*reported, "{}", from.id());
+            // Appended after text already there, which the reading works beside.
+            let mut out = String::from("ä\n");
+            t.convert_into(&s, &mut out);
+            prop_assert_eq!(&out[3..], &*reported, "{} after text", from.id());
         }
     }
 
