@@ -639,7 +639,9 @@ impl Reverse {
                 (s, e)
             } else {
                 match word_between_punctuation(&text[s..e]) {
-                    Some((from, to)) => (s + from, s + to),
+                    Some((from, to)) if from < to => (s + from, s + to),
+                    // Punctuation alone (` — `): no word.
+                    Some(_) => return true,
                     None => return false,
                 }
             };
@@ -698,9 +700,13 @@ const PLAIN_PUNCTUATION: [char; 5] = ['«', '»', '…', '–', '—'];
 /// The word of a run of letters between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»,` has `Qazaqstan`),
 /// as a byte range of the run, when the rest of the run is that punctuation and the word is
 /// letters alone ([`scan::all_letters`]) that start with no apostrophe: the one word that
-/// [`Reverse::words`] finds there.
+/// [`Reverse::words`] finds there. An empty range for a run of that punctuation alone (`—`),
+/// where it finds none.
 fn word_between_punctuation(run: &str) -> Option<(usize, usize)> {
     let from = run.len() - run.trim_start_matches(PLAIN_PUNCTUATION).len();
+    if from == run.len() {
+        return Some((from, from));
+    }
     let to = run.trim_end_matches(PLAIN_PUNCTUATION).len();
     let word = run.as_bytes().get(from..to)?;
     (word.first().is_some_and(|&x| x != b'\'') && scan::all_letters(word)).then_some((from, to))
@@ -1008,8 +1014,9 @@ mod tests {
         assert_eq!(word_between_punctuation("«Qazaqstan»"), Some((2, 11)));
         assert_eq!(word_between_punctuation("—jäne…"), Some((3, 8)));
         assert_eq!(word_between_punctuation("bala"), Some((0, 4)));
-        // No word, two words, a word that starts with an apostrophe, another mark.
-        assert_eq!(word_between_punctuation("«»"), None);
+        // Punctuation alone; two words, a word that starts with an apostrophe, another mark.
+        assert_eq!(word_between_punctuation("«»"), Some((4, 4)));
+        assert_eq!(word_between_punctuation("—"), Some((3, 3)));
         assert_eq!(word_between_punctuation("a«b"), None);
         assert_eq!(word_between_punctuation("«'a»"), None);
         assert_eq!(word_between_punctuation("“bala”"), None);
