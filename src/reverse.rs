@@ -602,7 +602,8 @@ impl Reverse {
 impl Reverse {
     /// [`Reverse::line`] for the common line of text seen before: every word the memo holds,
     /// no protected token, and every run of bytes that may belong to words ([`scan::each_run`])
-    /// one word of letters alone, or one between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»`). The
+    /// one word of letters alone (in the 2017 alphabet with its apostrophes, `qazaq'`), or one
+    /// between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»`), or none (`—`). The
     /// bytes between runs are ASCII other than letters, so a word's memo context is read from
     /// the bytes around it, and what lies between words leaves them settled. `None`, with
     /// `out` as it was, for any other line.
@@ -637,6 +638,13 @@ impl Reverse {
         let found = scan::each_run(blocks, at, end, |s, e, sure| {
             let (s, e) = if sure && b[s] != b'\'' {
                 (s, e)
+            } else if b[s..e].is_ascii() {
+                // Letters and 2017 apostrophes: the word starts at the first letter, as in
+                // [`Reverse::words`]; apostrophes alone are none.
+                match b[s..e].iter().position(u8::is_ascii_alphabetic) {
+                    Some(first) => (s + first, e),
+                    None => return true,
+                }
             } else {
                 match word_between_punctuation(&text[s..e]) {
                     Some((from, to)) if from < to => (s + from, s + to),
