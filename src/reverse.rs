@@ -462,7 +462,6 @@ impl Reverse {
             let stops = scan::positions(blocks, at, at + line.len(), scan::Block::stops).map(|i| i - at);
             protected_tokens(line, stops, protected);
         }
-        let apostrophe = self.scheme == Scheme::Latn2017;
         let mut skip = protected.iter().copied().peekable();
         let mut push = |start: usize, end: usize| {
             if skip.peek().is_some() {
@@ -473,42 +472,48 @@ impl Reverse {
             }
             words.push((start, end));
         };
-        let b = line.as_bytes();
-        for (s, e, sure) in runs.map(|(s, e, sure)| (s - at, e - at, sure)) {
-            let run = &b[s..e];
-            if sure && run[0] != b'\'' {
-                push(s, e);
-                continue;
+        for (s, e, sure) in runs {
+            self.words_of_run(line, s - at, e - at, sure, &mut push);
+        }
+    }
+
+    /// The words of the run `text[s..e]` of bytes that may belong to words (`sure` when it is
+    /// letters alone, [`scan::Runs`]), in order, to `f`: each a letter and the letters, combining
+    /// marks and 2017 apostrophes that follow it. Runs of letters alone, and ASCII runs (letters
+    /// and 2017 apostrophes, which start no word), are one word or none without reading them
+    /// character by character.
+    fn words_of_run(&self, text: &str, s: usize, e: usize, sure: bool, mut f: impl FnMut(usize, usize)) {
+        let run = &text.as_bytes()[s..e];
+        if sure && run[0] != b'\'' {
+            return f(s, e);
+        }
+        if run.is_ascii() {
+            if let Some(first) = run.iter().position(u8::is_ascii_alphabetic) {
+                f(s + first, e);
             }
-            if run.is_ascii() {
-                // Letters, and in the 2017 alphabet apostrophes, which start no word.
-                if let Some(first) = run.iter().position(u8::is_ascii_alphabetic) {
-                    push(s + first, e);
-                }
-                continue;
-            }
-            if run[0] != b'\'' && scan::all_letters(run) {
-                push(s, e);
-                continue;
-            }
-            let mut i = s;
-            while i < e {
-                let c = char_at(line, i);
-                if !is_alpha(c) {
-                    i += c.len_utf8();
-                    continue;
-                }
-                let start = i;
+            return;
+        }
+        if run[0] != b'\'' && scan::all_letters(run) {
+            return f(s, e);
+        }
+        let apostrophe = self.scheme == Scheme::Latn2017;
+        let mut i = s;
+        while i < e {
+            let c = char_at(text, i);
+            if !is_alpha(c) {
                 i += c.len_utf8();
-                while i < e {
-                    let c = char_at(line, i);
-                    if !(c.is_ascii_alphabetic() || (apostrophe && c == '\'') || self.is_word_char(c)) {
-                        break;
-                    }
-                    i += c.len_utf8();
-                }
-                push(start, i);
+                continue;
             }
+            let start = i;
+            i += c.len_utf8();
+            while i < e {
+                let c = char_at(text, i);
+                if !(c.is_ascii_alphabetic() || (apostrophe && c == '\'') || self.is_word_char(c)) {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+            f(start, i);
         }
     }
 
@@ -636,28 +641,30 @@ impl Reverse {
         let mut words = std::mem::take(&mut scratch.keyed);
         words.clear();
         let found = scan::each_run(blocks, at, end, |s, e, sure| {
-            let (s, e) = if sure && b[s] != b'\'' {
-                (s, e)
-            } else if b[s..e].is_ascii() {
-                // Letters and 2017 apostrophes: the word starts at the first letter, as in
-                // [`Reverse::words`]; apostrophes alone are none.
-                match b[s..e].iter().position(u8::is_ascii_alphabetic) {
-                    Some(first) => (s + first, e),
-                    None => return true,
-                }
-            } else {
-                match word_between_punctuation(&text[s..e]) {
-                    Some((from, to)) if from < to => (s + from, s + to),
-                    // Punctuation alone (` — `): no word.
-                    Some(_) => return true,
-                    None => return false,
-                }
-            };
-            let context = u8::from(s > 0 && b[s - 1] == b'\r') | u8::from(b.get(e) == Some(&b'\r')) << 1;
-            let key = memo::key_in(b, s, e, context);
-            memo.fetch_slot(&key);
-            words.push((s, e, context, key, u32::MAX));
-            true
+            if sure && b[s] != b'\'' {
+                // One word of letters alone, between bytes that are no letters.
+                let context = u8::from(s > 0 && b[s - 1] == b'\r') | u8::from(b.get(e) == Some(&b'\r')) << 1;
+                let key = memo::key_in(b, s, e, context);
+                memo.fetch_slot(&key);
+                words.push((s, e, context, key, u32::MAX));
+                return true;
+            }
+            // The words of the run, as [`Reverse::words`] finds them, with what lies between
+            // them in the run leaving them settled.
+            let mut ok = true;
+            let mut last = s;
+            self.words_of_run(text, s, e, false, |s, e| {
+                ok &= is_settled_between(&b[last..s]);
+                last = e;
+                let Some(context) = memo::context(char_before(text, s), char_at_or_end(text, e)) else {
+                    ok = false;
+                    return;
+                };
+                let key = memo::key_in(b, s, e, context);
+                memo.fetch_slot(&key);
+                words.push((s, e, context, key, u32::MAX));
+            });
+            ok && is_settled_between(&b[last..e])
         });
         // A word new to the memo sends the line to the general reading at once (a text seen
         // the first time has one in most lines).
@@ -704,21 +711,6 @@ impl Reverse {
 /// Punctuation beyond ASCII that the normalizing after reading back leaves as it is, whatever
 /// its neighbours: between words it leaves them settled ([`is_settled_between`]).
 const PLAIN_PUNCTUATION: [char; 5] = ['«', '»', '…', '–', '—'];
-
-/// The word of a run of letters between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»,` has `Qazaqstan`),
-/// as a byte range of the run, when the rest of the run is that punctuation and the word is
-/// letters alone ([`scan::all_letters`]) that start with no apostrophe: the one word that
-/// [`Reverse::words`] finds there. An empty range for a run of that punctuation alone (`—`),
-/// where it finds none.
-fn word_between_punctuation(run: &str) -> Option<(usize, usize)> {
-    let from = run.len() - run.trim_start_matches(PLAIN_PUNCTUATION).len();
-    if from == run.len() {
-        return Some((from, from));
-    }
-    let to = run.trim_end_matches(PLAIN_PUNCTUATION).len();
-    let word = run.as_bytes().get(from..to)?;
-    (word.first().is_some_and(|&x| x != b'\'') && scan::all_letters(word)).then_some((from, to))
-}
 
 /// Whether a word starts with a small letter and has a capital after it (`iPhone`, `eBay`,
 /// `mySQL`): a brand's or a program's spelling. Kazakh words and names start with a capital or
@@ -1017,17 +1009,21 @@ mod tests {
         assert!(starts_small_then_capital("mySQL") && !starts_small_then_capital("bala"));
     }
 
+    /// Byte ranges worked out by hand from the characters' UTF-8 lengths (« » 2 bytes, — … 3,
+    /// ä 2, ʼ 2).
     #[test]
-    fn a_word_between_plain_punctuation_is_found_in_its_run() {
-        assert_eq!(word_between_punctuation("«Qazaqstan»"), Some((2, 11)));
-        assert_eq!(word_between_punctuation("—jäne…"), Some((3, 8)));
-        assert_eq!(word_between_punctuation("bala"), Some((0, 4)));
-        // Punctuation alone; two words, a word that starts with an apostrophe, another mark.
-        assert_eq!(word_between_punctuation("«»"), Some((4, 4)));
-        assert_eq!(word_between_punctuation("—"), Some((3, 3)));
-        assert_eq!(word_between_punctuation("a«b"), None);
-        assert_eq!(word_between_punctuation("«'a»"), None);
-        assert_eq!(word_between_punctuation("“bala”"), None);
+    fn a_run_is_split_into_its_words() {
+        let words = |scheme: Scheme, run: &str| {
+            let mut found = Vec::new();
+            reverse(scheme, MemoPool::off()).words_of_run(run, 0, run.len(), false, |s, e| found.push((s, e)));
+            found
+        };
+        assert_eq!(words(Scheme::Latn2021, "«Qazaqstan»"), [(2, 11)]);
+        assert_eq!(words(Scheme::Latn2021, "—jäne…"), [(3, 8)]);
+        assert_eq!(words(Scheme::Latn2021, "—"), []);
+        assert_eq!(words(Scheme::Latn2021, "a«b"), [(0, 1), (3, 4)]);
+        assert_eq!(words(Scheme::Latn2017, "qazaqʼ"), [(0, 7)]);
+        assert_eq!(words(Scheme::Latn2017, "'a'"), [(1, 3)]);
     }
 
     proptest! {
