@@ -606,12 +606,11 @@ impl Reverse {
 
 impl Reverse {
     /// [`Reverse::line`] for the common line of text seen before: every word the memo holds,
-    /// no protected token, and every run of bytes that may belong to words ([`scan::each_run`])
-    /// one word of letters alone (in the 2017 alphabet with its apostrophes, `qazaq'`), or one
-    /// between [`PLAIN_PUNCTUATION`] (`«Qazaqstan»`), or none (`—`). The
-    /// bytes between runs are ASCII other than letters, so a word's memo context is read from
-    /// the bytes around it, and what lies between words leaves them settled. `None`, with
-    /// `out` as it was, for any other line.
+    /// and no protected token. The words are those [`Reverse::words`] finds in each run of bytes
+    /// that may belong to words ([`scan::each_run`], [`Reverse::words_of_run`]); what lies
+    /// between them leaves them settled: ASCII other than letters between runs, and inside a
+    /// run only [`PLAIN_PUNCTUATION`] (`«Qazaqstan»,`, ` — `). `None`, with `out` as it was, for
+    /// any other line.
     #[allow(clippy::too_many_arguments)]
     fn remembered_line(
         &self,
