@@ -528,6 +528,13 @@ impl Transliterator {
         // For a change report, where the words read back lie, to tell repairs at their place in
         // the input.
         let mut align = log.map(|_| Alignment::default());
+        let engine = Engine { log, ..self.engine() };
+        let unsettled = Unsettled {
+            engine: &engine,
+            prev,
+            next,
+            long,
+        };
         // Latin is read back into `out` itself: when every line read back is settled and
         // nothing else is to be done, that is the result, not copied again.
         let base = out.len();
@@ -535,7 +542,7 @@ impl Transliterator {
             !(self.reverse.is_empty() || self.html) && self.reverse_into(text, out, &mut settled, align.as_mut());
         if reversed && log.is_none() && !self.words.is_active() && self.only_normalizes() && !settled.is_empty() {
             // Lines read back whose words are settled stay; the rest is normalized.
-            normalize_unsettled_in_place(&self.engine(), out, base, &settled, prev, next, long);
+            unsettled.in_place(out, base, &settled);
             return true;
         }
         let cyrillic = if reversed { out.split_off(base) } else { String::new() };
@@ -564,7 +571,6 @@ impl Transliterator {
             }
         };
         let logged_words = log.map_or(0, |l| l.borrow().changes.len());
-        let engine = Engine { log, ..self.engine() };
         let changed = if self.html && !self.reverse.is_empty() {
             let read_back = ReadBack { t: self, engine };
             html::convert(&read_back, html_state, source, prev, next, out)
@@ -572,7 +578,7 @@ impl Transliterator {
             html::convert(&engine, html_state, source, prev, next, out)
         } else if edits.is_empty() && log.is_none() && !settled.is_empty() && self.only_normalizes() {
             // As above, for spelling repairs that found nothing to change.
-            normalize_unsettled(&engine, source, &settled, prev, next, long, out);
+            unsettled.append(source, &settled, out);
             true
         } else if log.is_none() && settled.is_empty() && !plain.is_empty() && self.only_normalizes() {
             // Plain lines that the word repairs leave alone hold only characters that the
@@ -580,7 +586,7 @@ impl Transliterator {
             let plain = after_edits(&plain, &edits);
             let at = out.len();
             // As `engine.run`: nothing written when nothing changed.
-            let changed = normalize_unsettled(&engine, source, &plain, prev, next, long, out);
+            let changed = unsettled.append(source, &plain, out);
             if !changed {
                 out.truncate(at);
             }
@@ -728,76 +734,66 @@ impl html::Spans for ReadBack<'_> {
     }
 }
 
-/// Appends `text` to `out`, normalized by `engine` outside the `settled` byte ranges (in order,
-/// at line starts and ends), which are copied as they are; `prev`, `next` and `long` are those of
-/// the whole text. Whether the engine changed any of the rest.
-fn normalize_unsettled(
-    engine: &Engine,
-    text: &str,
-    settled: &[(usize, usize)],
+/// The normalizing of a text outside its settled byte ranges (in order, at line starts and
+/// ends), which stay as they are: lines read back from Latin whose words need none, plain
+/// lines the word repairs leave alone.
+struct Unsettled<'a> {
+    engine: &'a Engine<'a>,
+    /// The characters before and after the whole text.
     prev: Option<char>,
     next: Option<char>,
+    /// Whether the text starts and ends inside a long token ([`Engine::run`]).
     long: (bool, bool),
-    out: &mut String,
-) -> bool {
-    let repairs = unsettled_repairs(engine, text, settled, prev, next, long);
-    push_repaired(text, 0, &repairs, out);
-    !repairs.is_empty()
 }
 
-/// [`normalize_unsettled`] of the text that `out` holds from `base` on, in place: nothing is
-/// copied when the engine changes nothing, and otherwise only from the first change on.
-fn normalize_unsettled_in_place(
-    engine: &Engine,
-    out: &mut String,
-    base: usize,
-    settled: &[(usize, usize)],
-    prev: Option<char>,
-    next: Option<char>,
-    long: (bool, bool),
-) {
-    let repairs = unsettled_repairs(engine, &out[base..], settled, prev, next, long);
-    if let Some(&(first, ..)) = repairs.first() {
-        let tail = out.split_off(base + first);
-        push_repaired(&tail, first, &repairs, out);
+impl Unsettled<'_> {
+    /// Appends `text` to `out`, normalized outside the `settled` ranges. Whether the engine
+    /// changed any of the rest.
+    fn append(&self, text: &str, settled: &[(usize, usize)], out: &mut String) -> bool {
+        let repairs = self.repairs(text, settled);
+        push_repaired(text, 0, &repairs, out);
+        !repairs.is_empty()
     }
-}
 
-/// The parts of `text` outside the `settled` byte ranges (in order, at line starts and ends)
-/// that `engine` changes, with what it makes of them, in order; `prev`, `next` and `long` are
-/// those of the whole text.
-fn unsettled_repairs(
-    engine: &Engine,
-    text: &str,
-    settled: &[(usize, usize)],
-    prev: Option<char>,
-    next: Option<char>,
-    long: (bool, bool),
-) -> Vec<(usize, usize, String)> {
-    let last = settled.last().map_or(0, |&(_, end)| end);
-    let gaps = settled
-        .iter()
-        .scan(0, |at, &(start, end)| Some((std::mem::replace(at, end), start)))
-        .chain(std::iter::once((last, text.len())));
-    let mut repairs = Vec::new();
-    for (from, to) in gaps.filter(|(from, to)| from < to) {
-        let before = if from == 0 {
-            prev
-        } else {
-            text[..from].chars().next_back()
-        };
-        let after = if to == text.len() {
-            next
-        } else {
-            text[to..].chars().next()
-        };
-        let mut repaired = String::new();
-        let long = (long.0 && from == 0, long.1 && to == text.len());
-        if engine.run(&text[from..to], before, after, long, &mut repaired) {
-            repairs.push((from, to, repaired));
+    /// [`Unsettled::append`] of the text that `out` holds from `base` on, in place: nothing is
+    /// copied when the engine changes nothing, and otherwise only from the first change on.
+    fn in_place(&self, out: &mut String, base: usize, settled: &[(usize, usize)]) {
+        let repairs = self.repairs(&out[base..], settled);
+        if let Some(&(first, ..)) = repairs.first() {
+            let tail = out.split_off(base + first);
+            push_repaired(&tail, first, &repairs, out);
         }
     }
-    repairs
+
+    /// The parts of `text` outside the `settled` ranges that the engine changes, with what it
+    /// makes of them, in order.
+    fn repairs(&self, text: &str, settled: &[(usize, usize)]) -> Vec<(usize, usize, String)> {
+        let (prev, next, long) = (self.prev, self.next, self.long);
+        let last = settled.last().map_or(0, |&(_, end)| end);
+        let gaps = settled
+            .iter()
+            .scan(0, |at, &(start, end)| Some((std::mem::replace(at, end), start)))
+            .chain(std::iter::once((last, text.len())));
+        let mut repairs = Vec::new();
+        for (from, to) in gaps.filter(|(from, to)| from < to) {
+            let before = if from == 0 {
+                prev
+            } else {
+                text[..from].chars().next_back()
+            };
+            let after = if to == text.len() {
+                next
+            } else {
+                text[to..].chars().next()
+            };
+            let mut repaired = String::new();
+            let long = (long.0 && from == 0, long.1 && to == text.len());
+            if self.engine.run(&text[from..to], before, after, long, &mut repaired) {
+                repairs.push((from, to, repaired));
+            }
+        }
+        repairs
+    }
 }
 
 /// Appends `text`, which starts at byte `start` of the text that `repairs` (in order, none
