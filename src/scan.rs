@@ -457,20 +457,19 @@ fn cyrillic_letters(lead: u64, continuation: u64, d2: u64, signs: u64, carry: u6
 }
 
 /// Whether every character of a run beyond ASCII is surely a letter: Latin-1 letters, Latin
-/// Extended-A and -B and IPA (U+00C0 to U+02AF but × and ÷), and Cyrillic (U+0400 to U+04FF
-/// but the signs U+0482 to U+0489). `false` says only that the caller must look closer.
+/// Extended-A and -B, IPA and the modifier letters to U+02BF (U+00C0 to U+02BF but × and ÷:
+/// the 2017 alphabet's ʼ is U+02BC), and Cyrillic (U+0400 to U+04FF but the signs U+0482 to
+/// U+0489). `false` says only that the caller must look closer.
 #[inline]
 pub(crate) fn all_letters(run: &[u8]) -> bool {
     // One table lookup a byte: 1 for a lead byte of anything else, 2 for a byte that needs its
-    // neighbour looked at (the lead byte of U+0280..U+02BF, and continuation bytes that end ×,
-    // ÷ or a sign).
+    // neighbour looked at (continuation bytes that end ×, ÷ or a sign).
     const CLASS: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut b = 0xC0;
         while b < 256 {
             t[b] = match b {
-                0xC3..=0xC9 | 0xD0..=0xD3 => 0,
-                0xCA => 2,
+                0xC3..=0xCA | 0xD0..=0xD3 => 0,
                 _ => 1,
             };
             b += 1;
@@ -489,7 +488,6 @@ pub(crate) fn all_letters(run: &[u8]) -> bool {
         2 => run.windows(2).all(|pair| match *pair {
             [0xC3, x] => x != 0x97 && x != 0xB7,
             [0xD2, x] => !(0x82..=0x89).contains(&x),
-            [0xCA, x] => x < 0xB0,
             _ => true,
         }),
         _ => false,
@@ -926,6 +924,9 @@ mod tests {
         assert!(all_letters("Қазақстан".as_bytes()));
         assert!(!all_letters("a×b".as_bytes()));
         assert!(!all_letters("«a»".as_bytes()));
+        // IPA and modifier letters to U+02BF (the 2017 ʼ), not the modifier symbols after.
+        assert!(all_letters("qazaqʼ ɵ".replace(' ', "").as_bytes()));
+        assert!(!all_letters("a˂".as_bytes()));
     }
 
     #[test]
