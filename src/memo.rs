@@ -243,7 +243,7 @@ pub(crate) fn push_short<const N: usize>(out: &mut String, text: &str, start: us
     let len = end.wrapping_sub(start);
     // A byte starts a character unless it is a continuation byte (0b10xx_xxxx).
     let starts_char = |i: usize| bytes.get(i).is_none_or(|&b| (b as i8) >= -0x40);
-    let fits = len <= N && start <= bytes.len().saturating_sub(N) && out.capacity() - out.len() >= N;
+    let fits = len <= N && holds_block::<N>(bytes.len(), start) && out.capacity() - out.len() >= N;
     if fits && starts_char(start) && starts_char(end) {
         // SAFETY: `text` holds `N` bytes from `start` on and `out` has room for `N` more, so
         // the copy reads and writes within both; of the bytes written, the length kept is
@@ -258,6 +258,12 @@ pub(crate) fn push_short<const N: usize>(out: &mut String, text: &str, start: us
     } else {
         out.push_str(&text[start..end]);
     }
+}
+
+/// Whether a text of `len` bytes holds `N` bytes from `start` on.
+#[inline(always)]
+fn holds_block<const N: usize>(len: usize, start: usize) -> bool {
+    len.checked_sub(N).is_some_and(|last| start <= last)
 }
 
 /// Bytes of zeros kept after the last entry, so that the first sixteen bytes of any word held,
@@ -609,6 +615,22 @@ mod tests {
         let mut out = String::from("x");
         assert_eq!(memo.get_into(&key(b"w99", 0), b"w99", 0, &mut out), None);
         assert_eq!(out, "x");
+    }
+
+    #[test]
+    fn a_block_is_copied_only_from_a_text_that_holds_it() {
+        assert!(holds_block::<8>(8, 0) && holds_block::<8>(20, 12));
+        assert!(!holds_block::<8>(3, 0) && !holds_block::<8>(20, 13) && !holds_block::<32>(31, 0));
+        // Short texts, every piece: appended whole.
+        for text in ["", "a", "Aʼ", "«a»", "abcdefg"] {
+            for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for end in (start..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let mut out = String::with_capacity(64);
+                    push_short::<8>(&mut out, text, start, end);
+                    assert_eq!(out, &text[start..end]);
+                }
+            }
+        }
     }
 
     #[test]

@@ -113,3 +113,14 @@ fn normalize_11_marks_joined_to_the_character_before() {
 fn normalize_12_domain_starts_with_no_mark() {
     replay("normalize-12.bin", true);
 }
+
+/// `convert-1`: `Aʼ`, three bytes, read back from Latin by a converter that had seen it, so from
+/// the memo alone. The piece before its one word (none) was copied as a block of eight bytes,
+/// and the check that the text holds eight bytes from the piece's start let a text shorter than
+/// eight through: a read past the text's end (AddressSanitizer, in the fuzz target). The check
+/// now asks that the text hold the whole block; `memo::tests::a_block_is_copied_only_from_a_text_that_holds_it`
+/// checks it directly, as this replay cannot see a read past the end without the sanitizer.
+#[test]
+fn convert_1_a_text_shorter_than_a_block() {
+    replay("convert-1.bin", true);
+}
