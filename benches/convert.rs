@@ -76,6 +76,20 @@ fn convert(c: &mut Criterion) {
                 black_box(out.len())
             })
         });
+        if from == Scheme::Latn2021 {
+            // On the calling thread alone (the text is long enough to be read on several).
+            let t = Transliterator::builder(from, Scheme::Cyrl)
+                .threads(1)
+                .build()
+                .expect("supported");
+            group.bench_function("latn-2021 one thread", |b| {
+                b.iter(|| {
+                    out.clear();
+                    t.convert_into(black_box(&latin), &mut out);
+                    black_box(out.len())
+                })
+            });
+        }
     }
     group.finish();
 

@@ -71,6 +71,7 @@ mod keyboard;
 mod memo;
 mod normalize;
 mod orthography;
+mod parallel;
 mod reverse;
 mod rules;
 mod scan;

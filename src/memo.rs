@@ -304,9 +304,31 @@ impl WordMemo {
     #[inline(always)]
     pub(crate) fn get_into(&self, key: &Key, word: &[u8], context: u8, out: &mut String) -> Option<u8> {
         let (start, len, note) = self.find(key, word, context)?;
-        // Every result is followed by at least `PADDING` bytes.
-        push_short::<PADDING>(out, &self.entries, start, start + len);
+        self.push_result(out, start, len);
         Some(note)
+    }
+
+    /// Appends the result at `start`, of `len` bytes, that [`WordMemo::find`] gave, to `out`.
+    /// A result is a whole string ([`WordMemo::insert`]) followed by at least [`PADDING`]
+    /// bytes, so a short one is written as a block of that size, with no check of its ends.
+    #[inline(always)]
+    fn push_result(&self, out: &mut String, start: usize, len: usize) {
+        let bytes = self.entries.as_bytes();
+        let fits = len <= PADDING && start + PADDING <= bytes.len() && out.capacity() - out.len() >= PADDING;
+        if fits {
+            // SAFETY: the entries hold `PADDING` bytes from `start` on and `out` has room for
+            // `PADDING` more, so the copy reads and writes within both; the length kept is that
+            // of a result, a whole string: `out` stays UTF-8.
+            #[allow(unsafe_code)]
+            unsafe {
+                let v = out.as_mut_vec();
+                let at = v.len();
+                std::ptr::copy_nonoverlapping(bytes.as_ptr().add(start), v.as_mut_ptr().add(at), PADDING);
+                v.set_len(at + len);
+            }
+        } else {
+            out.push_str(&self.entries[start..start + len]);
+        }
     }
 
     /// Starts bringing into the cache the slot where a lookup of `key` starts, so that the
@@ -345,7 +367,7 @@ impl WordMemo {
             None => self.find(key, word, context)?,
         };
         let (start, len, note) = found;
-        push_short::<PADDING>(out, &self.entries, start, start + len);
+        self.push_result(out, start, len);
         Some(note)
     }
 

@@ -14,6 +14,7 @@ use crate::html;
 use crate::memo::MemoPool;
 use crate::normalize::{Change, Repair};
 use crate::orthography::{Edit, WordRepairs};
+use crate::parallel;
 use crate::reverse::{Alignment, Reverse};
 use crate::rules::{RuleSet, CLASSES};
 use crate::scheme::{Scheme, Source};
@@ -48,6 +49,8 @@ pub struct Transliterator {
     reverse: Vec<Reverse>,
     /// Word repairs on the Cyrillic text (Russian-keyboard stand-ins, spelling variants).
     words: WordRepairs,
+    /// The most threads a long text is read back on (0: as many as the machine runs at once).
+    threads: usize,
 }
 
 impl fmt::Debug for Transliterator {
@@ -119,6 +122,7 @@ pub struct Builder {
     keyboard: Option<bool>,
     spelling: Option<Spelling>,
     variants: Vec<(String, String)>,
+    threads: usize,
 }
 
 impl Builder {
@@ -308,6 +312,22 @@ impl Builder {
         self
     }
 
+    /// The most threads a long Latin text (from 256 KiB) is read back to Cyrillic on: each
+    /// thread reads a part of it, cut at line ends, and the result is the same as on one
+    /// thread. 0, the default, is as many as the machine runs at once; 1 reads on the calling
+    /// thread only. Threads are not started where there are none (WebAssembly).
+    ///
+    /// ```
+    /// use jazu::{Scheme, Transliterator};
+    /// let t = Transliterator::builder(Scheme::Latn2021, Scheme::Cyrl).threads(1).build()?;
+    /// assert_eq!(t.convert("Qazaqstan"), "Қазақстан");
+    /// # Ok::<(), jazu::BuildError>(())
+    /// ```
+    pub fn threads(mut self, most: usize) -> Builder {
+        self.threads = most;
+        self
+    }
+
     /// Makes the transliterator.
     ///
     /// # Errors
@@ -399,6 +419,7 @@ impl Builder {
             html: self.html,
             reverse,
             words,
+            threads: self.threads,
         })
     }
 }
@@ -430,6 +451,7 @@ impl Transliterator {
             keyboard: None,
             spelling: None,
             variants: Vec::new(),
+            threads: 0,
         }
     }
 
@@ -632,6 +654,29 @@ impl Transliterator {
     /// The byte ranges of `out` that hold lines read back that need no normalization after go
     /// into `settled` (with `auto`, none).
     fn reverse_into(
+        &self,
+        text: &str,
+        out: &mut String,
+        settled: &mut Vec<(usize, usize)>,
+        align: Option<&mut Alignment>,
+    ) -> bool {
+        // Where the words lie is recorded on one thread.
+        let threads = if align.is_some() {
+            1
+        } else {
+            parallel::threads_for(text.len(), self.threads)
+        };
+        if threads > 1 {
+            let read = |part: &str, out: &mut String, settled: &mut Vec<(usize, usize)>| {
+                self.reverse_lines(part, out, settled, None)
+            };
+            return parallel::read_parts(&parallel::cut_at_lines(text, threads), read, out, settled);
+        }
+        self.reverse_lines(text, out, settled, align)
+    }
+
+    /// [`Transliterator::reverse_into`] on this thread.
+    fn reverse_lines(
         &self,
         text: &str,
         out: &mut String,
