@@ -2,29 +2,43 @@
 //!
 //! Latin is read back line by line: what a line becomes depends on that line alone (the memo
 //! of words a converter keeps changes only how fast). So a long text is cut at line ends into
-//! parts, each part is read on a thread of its own, with a memo of its own from the converter's
-//! pool, and the results are joined in order: the same text as reading the whole on one
-//! thread. The calling thread reads the first part, straight into the caller's output.
+//! parts, the parts are read on several threads, each with a memo of its own from the
+//! converter's pool, and the results are joined in order: the same text as reading the whole on
+//! one thread. The calling thread reads the first part, straight into the caller's output; then
+//! every thread takes the next part not yet taken, so that a thread slowed down (its core busy
+//! with other work) reads fewer parts rather than holding the others up.
 //!
-//! A text shorter than two parts of [`MIN_PART`] bytes is read on the calling thread alone, and
-//! so is every text where threads cannot be started (WebAssembly).
+//! A text shorter than two times [`MIN_PER_THREAD`] bytes is read on the calling thread alone,
+//! and so is every text where threads cannot be started (WebAssembly).
 
-/// The fewest bytes of a part: starting a thread costs some tens of microseconds, the time it
-/// takes to read a few kilobytes, so a part of this size loses under 5 % to it.
-const MIN_PART: usize = 128 * 1024;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The fewest bytes for each thread: starting a thread costs some tens of microseconds, the
+/// time it takes to read a few kilobytes, so a thread with this much to read loses under 5 % to
+/// it.
+const MIN_PER_THREAD: usize = 128 * 1024;
+
+/// How many parts each thread takes, on average: more balance the work better between threads
+/// that run at different speeds; each part costs the setting up of a reading.
+const PARTS_PER_THREAD: usize = 4;
 
 /// How many threads to read a text of `len` bytes on: at most `limit` (0 for as many as the
-/// machine runs at once), and one for each [`MIN_PART`] bytes.
+/// machine runs at once), and one for each [`MIN_PER_THREAD`] bytes.
 pub(crate) fn threads_for(len: usize, limit: usize) -> usize {
-    let parts = len / MIN_PART;
-    if parts < 2 || limit == 1 || cfg!(target_family = "wasm") {
+    let most = len / MIN_PER_THREAD;
+    if most < 2 || limit == 1 || cfg!(target_family = "wasm") {
         return 1;
     }
     let limit = match limit {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    parts.min(limit)
+    most.min(limit)
+}
+
+/// How many parts to cut a text into for `threads` threads.
+pub(crate) fn parts_for(threads: usize) -> usize {
+    threads * PARTS_PER_THREAD
 }
 
 /// `text` cut at line ends into at most `n` parts of about equal size, in order; fewer when its
@@ -48,13 +62,21 @@ pub(crate) fn cut_at_lines(text: &str, n: usize) -> Vec<&str> {
     parts
 }
 
-/// Reads `parts`, in order, with `read`, the first on this thread and each other on a thread of
-/// its own, appending what they become to `out`. `read` appends the reading of a part to a
-/// string and says whether it changed anything (appending nothing when not), and puts the byte
-/// ranges of what it appended that need no normalizing after into a list, from where the
-/// string ended; so does this, for the whole. `false`, with `out` untouched, when no part
-/// changes.
-pub(crate) fn read_parts<F>(parts: &[&str], read: F, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool
+/// What a part became: whether it changed, the text, and its settled ranges.
+type Read = (bool, String, Vec<(usize, usize)>);
+
+/// Reads `parts` with `read` on `threads` threads (this one included), appending what they
+/// become to `out`, in order. `read` appends the reading of a part to a string and says whether
+/// it changed anything (appending nothing when not), and puts the byte ranges of what it
+/// appended that need no normalizing after into a list, from where the string ended; so does
+/// this, for the whole. `false`, with `out` untouched, when no part changes.
+pub(crate) fn read_parts<F>(
+    parts: &[&str],
+    threads: usize,
+    read: F,
+    out: &mut String,
+    settled: &mut Vec<(usize, usize)>,
+) -> bool
 where
     F: Fn(&str, &mut String, &mut Vec<(usize, usize)>) -> bool + Sync,
 {
@@ -62,48 +84,48 @@ where
         return false;
     };
     let base = out.len();
-    let read = &read;
-    let read_alone = move |part: &str| {
-        let (mut done, mut ranges) = (String::new(), Vec::new());
-        let changed = read(part, &mut done, &mut ranges);
-        (changed, done, ranges)
+    // The next part of `rest` not yet taken.
+    let next = AtomicUsize::new(0);
+    let take_parts = || {
+        let mut done: Vec<(usize, Read)> = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(part) = rest.get(k) else {
+                return done;
+            };
+            let (mut text, mut ranges) = (String::new(), Vec::new());
+            let changed = read(part, &mut text, &mut ranges);
+            done.push((k, (changed, text, ranges)));
+        }
     };
-    let (first_changed, others) = std::thread::scope(|scope| {
-        // A part whose thread cannot be started is read on this one, after the first.
-        let running: Vec<_> = rest
-            .iter()
-            .map(|&part| {
-                (
-                    part,
-                    std::thread::Builder::new().spawn_scoped(scope, move || read_alone(part)),
-                )
-            })
+    let (first_changed, mut others) = std::thread::scope(|scope| {
+        // Threads that cannot be started leave their parts to the others.
+        let running: Vec<_> = (1..threads.min(parts.len()))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, take_parts).ok())
             .collect();
         let first_changed = read(first, out, settled);
-        let others: Vec<_> = running
-            .into_iter()
-            .map(|(part, thread)| match thread {
-                // A thread that panicked passes its panic on, as reading on this thread would.
-                Ok(thread) => thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(_) => read_alone(part),
-            })
-            .collect();
+        let mut others = take_parts();
+        for thread in running {
+            // A thread that panicked passes its panic on, as reading on this thread would.
+            others.extend(thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
         (first_changed, others)
     });
-    if !first_changed && others.iter().all(|(changed, ..)| !changed) {
+    if !first_changed && others.iter().all(|(_, (changed, ..))| !changed) {
         return false;
     }
     if !first_changed {
         settled.clear();
         out.push_str(first);
     }
-    for ((changed, done, ranges), part) in others.into_iter().zip(rest) {
+    others.sort_unstable_by_key(|&(k, _)| k);
+    for (k, (changed, text, ranges)) in others {
         if changed {
             let at = out.len() - base;
             settled.extend(ranges.into_iter().map(|(s, e)| (at + s, at + e)));
-            out.push_str(&done);
+            out.push_str(&text);
         } else {
-            out.push_str(part);
+            out.push_str(rest[k]);
         }
     }
     true
@@ -128,10 +150,10 @@ mod tests {
 
     #[test]
     fn short_texts_are_read_on_one_thread() {
-        assert_eq!(threads_for(2 * MIN_PART - 1, 0), 1);
-        assert_eq!(threads_for(10 * MIN_PART, 1), 1);
-        assert_eq!(threads_for(10 * MIN_PART, 3), 3);
-        assert_eq!(threads_for(2 * MIN_PART, 8), 2);
+        assert_eq!(threads_for(2 * MIN_PER_THREAD - 1, 0), 1);
+        assert_eq!(threads_for(10 * MIN_PER_THREAD, 1), 1);
+        assert_eq!(threads_for(10 * MIN_PER_THREAD, 3), 3);
+        assert_eq!(threads_for(2 * MIN_PER_THREAD, 8), 2);
     }
 
     /// A reading that upper-cases the lines that hold an `x`, saying the others settled.
@@ -161,7 +183,13 @@ mod tests {
         for n in 1..=5 {
             let mut out = String::from("> ");
             let mut settled = Vec::new();
-            assert!(read_parts(&cut_at_lines(text, n), shout, &mut out, &mut settled));
+            assert!(read_parts(
+                &cut_at_lines(text, n),
+                1 + n % 3,
+                shout,
+                &mut out,
+                &mut settled
+            ));
             assert_eq!(out, whole, "{n} parts");
             // Adjacent ranges may be joined in one reading and not in another.
             let lines = |ranges: &[(usize, usize)]| -> Vec<String> {
@@ -184,7 +212,13 @@ mod tests {
         }
         let mut out = String::from("> ");
         let mut settled = vec![(0, 1)];
-        assert!(!read_parts(&cut_at_lines("ab\ncd\n", 2), shout, &mut out, &mut settled));
+        assert!(!read_parts(
+            &cut_at_lines("ab\ncd\n", 2),
+            2,
+            shout,
+            &mut out,
+            &mut settled
+        ));
         assert_eq!(out, "> ");
     }
 }

@@ -670,7 +670,8 @@ impl Transliterator {
             let read = |part: &str, out: &mut String, settled: &mut Vec<(usize, usize)>| {
                 self.reverse_lines(part, out, settled, None)
             };
-            return parallel::read_parts(&parallel::cut_at_lines(text, threads), read, out, settled);
+            let parts = parallel::cut_at_lines(text, parallel::parts_for(threads));
+            return parallel::read_parts(&parts, threads, read, out, settled);
         }
         self.reverse_lines(text, out, settled, align)
     }

@@ -178,7 +178,9 @@ fn build(args: &Args) -> Result<Transliterator, String> {
         .html(args.html)
         .repair_lookalikes(!args.no_repair)
         .protect_links(!args.no_protect)
-        .lexicon(!args.no_lexicon);
+        .lexicon(!args.no_lexicon)
+        // The command's own threads (`--threads`) are the only ones.
+        .threads(1);
     if args.keyboard || args.no_keyboard {
         builder = builder.repair_keyboard(args.keyboard);
     }
