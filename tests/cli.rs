@@ -542,16 +542,17 @@ fn mixed_text(bytes: usize) -> Vec<u8> {
     text
 }
 
-/// Runs `jazu --threads N` with `args` for N = 1, 2 and 3, asserts that stdout, stderr and the
-/// exit status are the same, byte for byte, and returns the output of one thread.
+/// Runs `jazu --threads N` with `args` for N = 1, 2 and 3, and without `--threads` (one thread
+/// per core for a file of 1 MiB or more), asserts that stdout, stderr and the exit status are
+/// the same, byte for byte, and returns the output of one thread.
 fn same_for_threads(args: &[&str], stdin: &[u8]) -> Output {
     let with = |n: &str| {
-        let mut all = vec!["--threads", n];
+        let mut all = if n.is_empty() { vec![] } else { vec!["--threads", n] };
         all.extend_from_slice(args);
         run(&all, stdin)
     };
     let one = with("1");
-    for n in ["2", "3"] {
+    for n in ["2", "3", ""] {
         let many = with(n);
         assert_eq!(many.status, one.status, "--threads {n} {args:?}: {}", stderr(&many));
         assert_eq!(stderr(&many), stderr(&one), "--threads {n} {args:?}");
@@ -570,6 +571,10 @@ fn threads_give_the_same_output_byte_for_byte() {
     assert!(o.stdout.len() > text.len() / 2);
     assert!(o.stdout.ends_with("Soñğy jol, jol soñy joq".as_bytes()));
     success(&same_for_threads(&["--from", "cyrl", "-t", "bgn-pcgn", arg(&x)], b""));
+    // Rewritten in place, by default on one thread per core.
+    let y = write(&dir, "y.txt", &text);
+    success(&run(&["-i", arg(&y)], b""));
+    assert!(fs::read(&y).unwrap() == o.stdout, "-i: output differs");
     // Latin back to Cyrillic, which goes line by line.
     let latin = write(&dir, "latin.txt", &o.stdout);
     success(&same_for_threads(

@@ -180,15 +180,17 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Convert on N threads, at most 256 (0: one per available core)
+    /// Convert on N threads, at most 256 (0: one per available core) [default: one per core
+    /// for a file of 1 MiB or more, 1 for other input]
     ///
     /// With more than one, each input is read in blocks of 512 KiB cut at line ends, the
     /// blocks are converted in parallel and written in order; the output is the same as with
-    /// one thread, byte for byte. Input that arrives slowly comes out a block at a time.
+    /// one thread, byte for byte. Input that arrives slowly comes out a block at a time, so a
+    /// pipe or a terminal is streamed on one thread unless --threads says otherwise.
     /// --html input is converted on one thread (markup can span lines), and so is the rest of
     /// an input from about its first line of 512 KiB or more.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64))]
-    pub threads: usize,
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(0..=MAX_THREADS as u64))]
+    pub threads: Option<usize>,
 }
 
 impl Args {

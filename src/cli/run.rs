@@ -6,8 +6,8 @@
 //! `cat` does. A failure to write the shared output stops the run at once, except a closed
 //! pipe (`jazu big.txt | head -1`), which ends it quietly with success.
 //!
-//! With `--threads N`, each input is cut at line ends and converted on N threads, with the same
-//! output (see [`parallel`]).
+//! With `--threads N`, and by default for a file of [`PARALLEL_SIZE`] or more, each input is
+//! cut at line ends and converted on several threads, with the same output (see [`parallel`]).
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -29,6 +29,11 @@ use parallel::Parallel;
 
 /// Size of the reads from each input and of the buffer in front of the output.
 const CHUNK: usize = 64 * 1024;
+
+/// The size from which a file (or standard input redirected from one) is converted on one
+/// thread per core when `--threads` is not given: below it, starting the threads costs more
+/// than they save.
+const PARALLEL_SIZE: u64 = 1 << 20;
 
 /// Name of standard input in messages.
 const STDIN: &str = "<stdin>";
@@ -96,9 +101,9 @@ pub fn run(args: Args) -> Status {
         lossy: args.lossy,
         // Markup can span lines, so HTML is not cut at line ends; repairs are reported in order.
         threads: if args.html || reporter.is_some() {
-            1
+            Some(1)
         } else {
-            threads(args.threads)
+            args.threads.map(threads)
         },
         reporter,
         buf: vec![0; CHUNK],
@@ -251,8 +256,9 @@ impl<'a> Input<'a> {
 struct Session<'t> {
     t: &'t Transliterator,
     lossy: bool,
-    /// Threads per input; with one, the input is streamed through one [`jazu::Writer`].
-    threads: usize,
+    /// Threads per input (`None`: by the input's size, [`Session::threads_for`]); with one, the
+    /// input is streamed through one [`jazu::Writer`].
+    threads: Option<usize>,
     buf: Vec<u8>,
     progress: Option<Progress>,
     /// Where repairs are reported (`--report`, `--check`).
@@ -309,7 +315,8 @@ impl Session<'_> {
             // `-` was refused when the arguments were checked.
             let Input::File(path) = input else { continue };
             let name = input.name();
-            let result = inplace::rewrite(path, |reader, out| self.convert(&name, reader, true, out));
+            let threads = self.threads_for(input.size());
+            let result = inplace::rewrite(path, |reader, out| self.convert(&name, reader, true, threads, out));
             if let Err(Problem::Input(message)) = result {
                 self.report(&message);
             }
@@ -330,10 +337,12 @@ impl Session<'_> {
         let name = input.name();
         match input {
             Input::Stdin => {
-                let counted = self.progress.is_some() && progress::stdin_file_size().is_some();
+                let size = progress::stdin_file_size();
+                let counted = self.progress.is_some() && size.is_some();
                 // Text arriving slowly (a terminal, `tail -f log | jazu`) is passed on as it comes.
                 let mut flushing = Flushing(out);
-                self.convert(&name, &mut io::stdin().lock(), counted, &mut flushing)
+                let threads = self.threads_for(size);
+                self.convert(&name, &mut io::stdin().lock(), counted, threads, &mut flushing)
             }
             Input::File(path) => {
                 let mut file = File::open(path).map_err(|e| Problem::input(&name, &e))?;
@@ -341,24 +350,36 @@ impl Session<'_> {
                 if meta.is_dir() {
                     return Err(Problem::Input(format!("{name}: is a directory")));
                 }
-                self.convert(&name, &mut file, meta.is_file(), out)
+                let threads = self.threads_for(meta.is_file().then_some(meta.len()));
+                self.convert(&name, &mut file, meta.is_file(), threads, out)
             }
         }
     }
 
+    /// The threads to convert an input on: those asked for, or without `--threads` one per
+    /// core for a regular file (`size`) of [`PARALLEL_SIZE`] or more, and one for the rest.
+    fn threads_for(&self, size: Option<u64>) -> usize {
+        match (self.threads, size) {
+            (Some(n), _) => n,
+            (None, Some(size)) if size >= PARALLEL_SIZE => threads(0),
+            (None, _) => 1,
+        }
+    }
+
     /// Converts `reader` into `out`, counting the bytes read on the progress bar when `counted`:
-    /// on [`Session::threads`] threads, or streamed in chunks of [`CHUNK`] bytes.
+    /// on `threads` threads, or streamed in chunks of [`CHUNK`] bytes.
     fn convert(
         &mut self,
         name: &str,
         reader: &mut dyn Read,
         counted: bool,
+        threads: usize,
         out: &mut dyn Write,
     ) -> Result<(), Problem> {
-        if self.threads > 1 {
+        if threads > 1 {
             let parallel = Parallel {
                 t: self.t,
-                threads: self.threads,
+                threads,
                 lossy: self.lossy,
             };
             let mut progress = self.progress.as_mut().filter(|_| counted);

@@ -2,9 +2,11 @@
 //! as the one-thread path of [`super`].
 //!
 //! The calling thread reads the input in blocks of [`BLOCK`] bytes and cuts each after its last
-//! line end; the rest of the block starts the next one. The blocks of whole lines go round-robin
-//! to N worker threads, and their results are written in order, with at most
-//! [`PER_WORKER`] × N blocks under way, so memory stays bounded whatever the input size.
+//! line end; the rest of the block starts the next one. The blocks of whole lines go to N worker
+//! threads, each taking the next block when it is free (so a thread whose core is busy with
+//! other work takes fewer blocks rather than holding the others up), and their results are
+//! written in order, with at most [`PER_WORKER`] × N blocks under way, so memory stays bounded
+//! whatever the input size.
 //!
 //! Why the output is the same:
 //!
@@ -25,9 +27,12 @@
 //! From a pipe, reads return what has arrived, and how much the one-thread path writes before an
 //! invalid byte depends on timing.
 
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::mem;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, Scope};
 
 use jazu::{InvalidUtf8, Transliterator};
@@ -131,37 +136,50 @@ fn convert_block(par: Parallel<'_>, job: Job) -> Done {
     Done { block, output }
 }
 
-/// A worker thread: converts the jobs it is given, in order, until the channel closes.
-fn work(par: Parallel<'_>, jobs: Receiver<Job>, done: Sender<Done>) {
-    for job in jobs {
-        if done.send(convert_block(par, job)).is_err() {
+/// A block's result, or the panic of the worker that converted it.
+type Outcome = thread::Result<Done>;
+
+/// A worker thread: takes jobs from the queue shared by all workers and converts them, until
+/// the queue closes. A panic is caught and passed on with the block's number, so that the
+/// calling thread passes it on in turn rather than waiting for that block.
+fn work(par: Parallel<'_>, jobs: &Mutex<Receiver<(usize, Job)>>, done: &Sender<(usize, Outcome)>) {
+    loop {
+        // The lock is held only while waiting for the next job.
+        let next = jobs.lock().map(|queue| queue.recv());
+        let Ok(Ok((number, job))) = next else { return };
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| convert_block(par, job)));
+        if done.send((number, outcome)).is_err() {
             return;
         }
     }
 }
 
-/// The worker threads, each with a channel of jobs and one of results. Block `i` goes to worker
-/// `i % N`, so taking results round-robin gives them in input order.
+/// The worker threads, with the queue of jobs they share and the channel of their results, each
+/// with its block's number; results are given out in input order.
 struct Pool {
-    jobs: Vec<Sender<Job>>,
-    done: Vec<Receiver<Done>>,
+    jobs: Sender<(usize, Job)>,
+    done: Receiver<(usize, Outcome)>,
+    /// The results that came back before those of blocks before them, by block number.
+    early: BTreeMap<usize, Outcome>,
+    workers: usize,
     sent: usize,
     received: usize,
 }
 
 impl Pool {
     fn start<'scope, 'env: 'scope>(scope: &'scope Scope<'scope, 'env>, par: Parallel<'env>) -> Pool {
-        let (jobs, done) = (0..par.threads)
-            .map(|_| {
-                let (job_tx, job_rx) = mpsc::channel();
-                let (done_tx, done_rx) = mpsc::channel();
-                scope.spawn(move || work(par, job_rx, done_tx));
-                (job_tx, done_rx)
-            })
-            .unzip();
+        let (jobs, queue) = mpsc::channel();
+        let (results, done) = mpsc::channel();
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..par.threads {
+            let (queue, results) = (Arc::clone(&queue), results.clone());
+            scope.spawn(move || work(par, &queue, &results));
+        }
         Pool {
             jobs,
             done,
+            early: BTreeMap::new(),
+            workers: par.threads,
             sent: 0,
             received: 0,
         }
@@ -172,9 +190,8 @@ impl Pool {
     }
 
     fn send(&mut self, job: Job) {
-        let worker = self.sent % self.jobs.len();
-        self.jobs[worker]
-            .send(job)
+        self.jobs
+            .send((self.sent, job))
             .expect("worker threads run until the run ends");
         self.sent += 1;
     }
@@ -184,10 +201,15 @@ impl Pool {
         if self.in_flight() == 0 {
             return None;
         }
-        let worker = self.received % self.done.len();
-        let done = self.done[worker].recv().expect("a worker thread panicked");
+        let outcome = loop {
+            if let Some(outcome) = self.early.remove(&self.received) {
+                break outcome;
+            }
+            let (number, outcome) = self.done.recv().expect("worker threads run until the run ends");
+            self.early.insert(number, outcome);
+        };
         self.received += 1;
-        Some(done)
+        Some(outcome.unwrap_or_else(|e| panic::resume_unwind(e)))
     }
 }
 
@@ -265,7 +287,7 @@ impl Run<'_, '_> {
 
     /// Hands `first` and the next blocks to `pool`, and writes their results in order.
     fn convert_with(&mut self, mut pool: Pool, first: Next) -> Result<(), Problem> {
-        let window = PER_WORKER * pool.jobs.len();
+        let window = PER_WORKER * pool.workers;
         let (mut reading, mut long_line) = (true, false);
         let mut first = Some(first);
         loop {
