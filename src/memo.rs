@@ -245,18 +245,35 @@ pub(crate) fn push_short<const N: usize>(out: &mut String, text: &str, start: us
     let starts_char = |i: usize| bytes.get(i).is_none_or(|&b| (b as i8) >= -0x40);
     let fits = len <= N && holds_block::<N>(bytes.len(), start) && out.capacity() - out.len() >= N;
     if fits && starts_char(start) && starts_char(end) {
-        // SAFETY: `text` holds `N` bytes from `start` on and `out` has room for `N` more, so
-        // the copy reads and writes within both; of the bytes written, the length kept is
-        // that of `text[start..end]`, whose ends are character boundaries: `out` stays UTF-8.
+        // SAFETY: `text` holds `N` bytes from `start` on and `out` has room for `N` more; the
+        // ends of `text[start..end]` are character boundaries.
         #[allow(unsafe_code)]
         unsafe {
-            let v = out.as_mut_vec();
-            let at = v.len();
-            std::ptr::copy_nonoverlapping(bytes.as_ptr().add(start), v.as_mut_ptr().add(at), N);
-            v.set_len(at + len);
+            push_block::<N>(out, bytes, start, len);
         }
     } else {
         out.push_str(&text[start..end]);
+    }
+}
+
+/// Writes the `N` bytes of `bytes` from `start` on past the end of `out`, and keeps the first
+/// `len` of them.
+///
+/// # Safety
+/// `bytes` holds `N` bytes from `start` on, `out` has room for `N` more, and
+/// `bytes[start..start + len]` is UTF-8 (a string, or a piece of one cut at character
+/// boundaries), so that `out` stays UTF-8.
+#[inline(always)]
+#[allow(unsafe_code)]
+unsafe fn push_block<const N: usize>(out: &mut String, bytes: &[u8], start: usize, len: usize) {
+    debug_assert!(start + N <= bytes.len() && out.capacity() - out.len() >= N && len <= N);
+    // SAFETY: as the caller promises, the copy reads and writes within both, and the length
+    // kept leaves `out` UTF-8.
+    unsafe {
+        let v = out.as_mut_vec();
+        let at = v.len();
+        std::ptr::copy_nonoverlapping(bytes.as_ptr().add(start), v.as_mut_ptr().add(at), N);
+        v.set_len(at + len);
     }
 }
 
@@ -317,14 +334,10 @@ impl WordMemo {
         let fits = len <= PADDING && start + PADDING <= bytes.len() && out.capacity() - out.len() >= PADDING;
         if fits {
             // SAFETY: the entries hold `PADDING` bytes from `start` on and `out` has room for
-            // `PADDING` more, so the copy reads and writes within both; the length kept is that
-            // of a result, a whole string: `out` stays UTF-8.
+            // `PADDING` more; the bytes kept are a result, a whole string.
             #[allow(unsafe_code)]
             unsafe {
-                let v = out.as_mut_vec();
-                let at = v.len();
-                std::ptr::copy_nonoverlapping(bytes.as_ptr().add(start), v.as_mut_ptr().add(at), PADDING);
-                v.set_len(at + len);
+                push_block::<PADDING>(out, bytes, start, len);
             }
         } else {
             out.push_str(&self.entries[start..start + len]);
