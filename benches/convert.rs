@@ -47,7 +47,16 @@ fn convert(c: &mut Criterion) {
         .spelling(Spelling::Off)
         .build()
         .expect("supported");
-    for (name, t) in [("all repairs", &full), ("nfc and look-alikes", &letters)] {
+    // On the calling thread alone (the text is long enough to be converted on several).
+    let one_thread = Transliterator::builder(Scheme::Cyrl, Scheme::Cyrl)
+        .threads(1)
+        .build()
+        .expect("supported");
+    for (name, t) in [
+        ("all repairs", &full),
+        ("all repairs one thread", &one_thread),
+        ("nfc and look-alikes", &letters),
+    ] {
         let mut out = String::with_capacity(text.len() * 2);
         group.bench_function(name, |b| {
             b.iter(|| {

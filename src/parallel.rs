@@ -1,31 +1,43 @@
-//! Reading a long Latin text back on several threads at once.
+//! Converting a long text on several threads at once.
 //!
-//! Latin is read back line by line: what a line becomes depends on that line alone (the memo
-//! of words a converter keeps changes only how fast). So a long text is cut at line ends into
-//! parts, the parts are read on several threads, each with a memo of its own from the
-//! converter's pool, and the results are joined in order: the same text as reading the whole on
-//! one thread. The calling thread reads the first part, straight into the caller's output; then
-//! every thread takes the next part not yet taken, so that a thread slowed down (its core busy
-//! with other work) reads fewer parts rather than holding the others up.
+//! A conversion looks at most one character across a line end, which is no letter, and the
+//! decisions taken line by line (reading Latin back, the normalizer's word repairs) look at
+//! that line alone; the memos of words a converter keeps change only how fast. So a long text
+//! is cut at line ends into parts, each part is converted with the characters around it as its
+//! context (as a stream cut there would be), on several threads, each with memos of its own
+//! from the converter's pools, and the results are joined in order: the same text as
+//! converting the whole on one thread. The calling thread converts the first part, straight
+//! into the caller's output; then every thread takes the next part not yet taken, so that a
+//! thread slowed down (its core busy with other work) takes fewer parts rather than holding
+//! the others up.
 //!
-//! A text shorter than two times [`MIN_PER_THREAD`] bytes is read on the calling thread alone,
-//! and so is every text where threads cannot be started (WebAssembly).
+//! A text shorter than two times [`MIN_PER_THREAD`] bytes is converted on the calling thread
+//! alone, and so is every text where threads cannot be started (WebAssembly).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The fewest bytes for each thread: starting a thread costs some tens of microseconds, the
-/// time it takes to read a few kilobytes, so a thread with this much to read loses under 5 % to
-/// it.
+/// The fewest bytes for each thread of a conversion that decides line by line (reading Latin
+/// back, the normalizer's word repairs), at some hundred megabytes a second: starting a thread
+/// costs some tens of microseconds, under 5 % of the time this much takes.
 const MIN_PER_THREAD: usize = 128 * 1024;
+
+/// The same for a conversion letter by letter, ten times faster and more.
+const MIN_PER_THREAD_LETTERS: usize = 1 << 20;
 
 /// How many parts each thread takes, on average: more balance the work better between threads
 /// that run at different speeds; each part costs the setting up of a reading.
 const PARTS_PER_THREAD: usize = 4;
 
-/// How many threads to read a text of `len` bytes on: at most `limit` (0 for as many as the
-/// machine runs at once), and one for each [`MIN_PER_THREAD`] bytes.
-pub(crate) fn threads_for(len: usize, limit: usize) -> usize {
-    let most = len / MIN_PER_THREAD;
+/// How many threads to convert a text of `len` bytes on: at most `limit` (0 for as many as the
+/// machine runs at once), and one for each [`MIN_PER_THREAD`] bytes of a conversion that
+/// decides `linewise`, each [`MIN_PER_THREAD_LETTERS`] of another.
+pub(crate) fn threads_for(len: usize, limit: usize, linewise: bool) -> usize {
+    let most = len
+        / if linewise {
+            MIN_PER_THREAD
+        } else {
+            MIN_PER_THREAD_LETTERS
+        };
     if most < 2 || limit == 1 || cfg!(target_family = "wasm") {
         return 1;
     }
@@ -62,40 +74,31 @@ pub(crate) fn cut_at_lines(text: &str, n: usize) -> Vec<&str> {
     parts
 }
 
-/// What a part became: whether it changed, the text, and its settled ranges.
-type Read = (bool, String, Vec<(usize, usize)>);
+/// What a part became: whether it changed, and if so the text.
+type Converted = (bool, String);
 
-/// Reads `parts` with `read` on `threads` threads (this one included), appending what they
-/// become to `out`, in order. `read` appends the reading of a part to a string and says whether
-/// it changed anything (appending nothing when not), and puts the byte ranges of what it
-/// appended that need no normalizing after into a list, from where the string ended; so does
-/// this, for the whole. `false`, with `out` untouched, when no part changes.
-pub(crate) fn read_parts<F>(
-    parts: &[&str],
-    threads: usize,
-    read: F,
-    out: &mut String,
-    settled: &mut Vec<(usize, usize)>,
-) -> bool
+/// Converts the `parts` of a text with `convert` on `threads` threads (this one included),
+/// appending what they become to `out`, in order. `convert` is given a part's number and a
+/// string, appends what the part becomes to it and says whether anything changed (appending
+/// nothing when not): an unchanged part is copied as it is. `false`, with `out` untouched,
+/// when no part changes.
+pub(crate) fn convert_parts<F>(parts: &[&str], threads: usize, convert: F, out: &mut String) -> bool
 where
-    F: Fn(&str, &mut String, &mut Vec<(usize, usize)>) -> bool + Sync,
+    F: Fn(usize, &mut String) -> bool + Sync,
 {
-    let Some((first, rest)) = parts.split_first() else {
-        return false;
-    };
     let base = out.len();
-    // The next part of `rest` not yet taken.
-    let next = AtomicUsize::new(0);
+    // The next part not yet taken; the first is this thread's.
+    let next = AtomicUsize::new(1);
     let take_parts = || {
-        let mut done: Vec<(usize, Read)> = Vec::new();
+        let mut done: Vec<(usize, Converted)> = Vec::new();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = rest.get(k) else {
+            if k >= parts.len() {
                 return done;
-            };
-            let (mut text, mut ranges) = (String::new(), Vec::new());
-            let changed = read(part, &mut text, &mut ranges);
-            done.push((k, (changed, text, ranges)));
+            }
+            let mut text = String::new();
+            let changed = convert(k, &mut text);
+            done.push((k, (changed, text)));
         }
     };
     let (first_changed, mut others) = std::thread::scope(|scope| {
@@ -103,30 +106,25 @@ where
         let running: Vec<_> = (1..threads.min(parts.len()))
             .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, take_parts).ok())
             .collect();
-        let first_changed = read(first, out, settled);
+        // The first part straight into the caller's output.
+        let first_changed = !parts.is_empty() && convert(0, out);
         let mut others = take_parts();
         for thread in running {
-            // A thread that panicked passes its panic on, as reading on this thread would.
+            // A thread that panicked passes its panic on, as converting on this thread would.
             others.extend(thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
         (first_changed, others)
     });
-    if !first_changed && others.iter().all(|(_, (changed, ..))| !changed) {
+    if !first_changed && others.iter().all(|(_, (changed, _))| !changed) {
+        out.truncate(base);
         return false;
     }
     if !first_changed {
-        settled.clear();
-        out.push_str(first);
+        out.push_str(parts[0]);
     }
     others.sort_unstable_by_key(|&(k, _)| k);
-    for (k, (changed, text, ranges)) in others {
-        if changed {
-            let at = out.len() - base;
-            settled.extend(ranges.into_iter().map(|(s, e)| (at + s, at + e)));
-            out.push_str(&text);
-        } else {
-            out.push_str(rest[k]);
-        }
+    for (k, (changed, text)) in others {
+        out.push_str(if changed { &text } else { parts[k] });
     }
     true
 }
@@ -150,75 +148,46 @@ mod tests {
 
     #[test]
     fn short_texts_are_read_on_one_thread() {
-        assert_eq!(threads_for(2 * MIN_PER_THREAD - 1, 0), 1);
-        assert_eq!(threads_for(10 * MIN_PER_THREAD, 1), 1);
-        assert_eq!(threads_for(10 * MIN_PER_THREAD, 3), 3);
-        assert_eq!(threads_for(2 * MIN_PER_THREAD, 8), 2);
+        assert_eq!(threads_for(2 * MIN_PER_THREAD - 1, 0, true), 1);
+        assert_eq!(threads_for(10 * MIN_PER_THREAD, 1, true), 1);
+        assert_eq!(threads_for(10 * MIN_PER_THREAD, 3, true), 3);
+        assert_eq!(threads_for(2 * MIN_PER_THREAD, 8, true), 2);
+        assert_eq!(threads_for(10 * MIN_PER_THREAD, 8, false), 1);
+        assert_eq!(threads_for(2 * MIN_PER_THREAD_LETTERS, 8, false), 2);
     }
 
-    /// A reading that upper-cases the lines that hold an `x`, saying the others settled.
-    fn shout(part: &str, out: &mut String, settled: &mut Vec<(usize, usize)>) -> bool {
-        if !part.contains('x') {
-            return false;
+    /// A conversion that upper-cases the parts that hold an `x`.
+    fn shout(part: &str, out: &mut String) -> bool {
+        part.contains('x') && {
+            out.push_str(&part.to_uppercase());
+            true
         }
-        let base = out.len();
-        for line in part.split_inclusive('\n') {
-            let start = out.len() - base;
-            if line.contains('x') {
-                out.push_str(&line.to_uppercase());
-            } else {
-                out.push_str(line);
-                settled.push((start, out.len() - base));
-            }
-        }
-        true
     }
 
     #[test]
-    fn parts_are_joined_in_order_with_their_settled_lines() {
+    fn parts_are_joined_in_order() {
         let text = "ab\nxy\ncd\nef\nxz\n";
-        let mut whole = String::from("> ");
-        let mut whole_settled = Vec::new();
-        assert!(shout(text, &mut whole, &mut whole_settled));
-        for n in 1..=5 {
-            let mut out = String::from("> ");
-            let mut settled = Vec::new();
-            assert!(read_parts(
-                &cut_at_lines(text, n),
-                1 + n % 3,
-                shout,
-                &mut out,
-                &mut settled
-            ));
-            assert_eq!(out, whole, "{n} parts");
-            // Adjacent ranges may be joined in one reading and not in another.
-            let lines = |ranges: &[(usize, usize)]| -> Vec<String> {
-                ranges
+        for n in 1..=6 {
+            for threads in 1..=3 {
+                let parts = cut_at_lines(text, n);
+                let mut out = String::from("> ");
+                assert!(convert_parts(&parts, threads, |k, out| shout(parts[k], out), &mut out));
+                let whole: String = parts
                     .iter()
-                    .map(|&(s, e)| whole[2 + s..2 + e].to_string())
-                    .collect::<String>()
-                    .lines()
-                    .map(String::from)
-                    .collect()
-            };
-            // A part that changes nothing says nothing of its lines (they are normalized after,
-            // which leaves settled lines as they are); the others say what one reading says.
-            let (some, all) = (lines(&settled), lines(&whole_settled));
-            if n <= 2 {
-                assert_eq!(some, all, "{n} parts, each with an x");
-            } else {
-                assert!(some.iter().all(|l| all.contains(l)), "{n} parts: {some:?}");
+                    .map(|p| {
+                        if p.contains('x') {
+                            p.to_uppercase()
+                        } else {
+                            p.to_string()
+                        }
+                    })
+                    .collect();
+                assert_eq!(out, format!("> {whole}"), "{n} parts, {threads} threads");
             }
         }
+        let parts = cut_at_lines("ab\ncd\n", 2);
         let mut out = String::from("> ");
-        let mut settled = vec![(0, 1)];
-        assert!(!read_parts(
-            &cut_at_lines("ab\ncd\n", 2),
-            2,
-            shout,
-            &mut out,
-            &mut settled
-        ));
+        assert!(!convert_parts(&parts, 2, |k, out| shout(parts[k], out), &mut out));
         assert_eq!(out, "> ");
     }
 }

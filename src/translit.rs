@@ -312,10 +312,13 @@ impl Builder {
         self
     }
 
-    /// The most threads a long Latin text (from 256 KiB) is read back to Cyrillic on: each
-    /// thread reads a part of it, cut at line ends, and the result is the same as on one
-    /// thread. 0, the default, is as many as the machine runs at once; 1 reads on the calling
-    /// thread only. Threads are not started where there are none (WebAssembly).
+    /// The most threads [`Transliterator::convert`] and [`Transliterator::convert_into`] take
+    /// for a long text: from 256 KiB when reading Latin back or normalizing, which decide line
+    /// by line, from 2 MiB when converting letter by letter. The text is cut at line ends into
+    /// parts that the threads convert, and the result is the same as on one thread. 0, the
+    /// default, is as many as the machine runs at once; 1 converts on the calling thread only.
+    /// HTML is converted on one thread (markup may span lines), and so is everything where
+    /// threads cannot be started (WebAssembly).
     ///
     /// ```
     /// use jazu::{Scheme, Transliterator};
@@ -523,6 +526,26 @@ impl Transliterator {
     /// [`Transliterator::is_linewise`]); `prev` and `next` are the characters around it.
     /// Returns `false` (and leaves `out` alone) if nothing changes.
     pub(crate) fn convert_part(&self, text: &str, prev: Option<char>, next: Option<char>, out: &mut String) -> bool {
+        // HTML is converted on one thread: markup may span lines.
+        let threads = if self.html {
+            1
+        } else {
+            parallel::threads_for(text.len(), self.threads, self.is_linewise())
+        };
+        if threads > 1 {
+            let parts = parallel::cut_at_lines(text, parallel::parts_for(threads));
+            // Each part with the characters around it, as a stream cut there would be.
+            let convert = |k: usize, out: &mut String| {
+                let before = match k {
+                    0 => prev,
+                    _ => parts[k - 1].chars().next_back(),
+                };
+                let after = parts.get(k + 1).map_or(next, |p| p.chars().next());
+                let mut html_state = html::State::default();
+                self.convert_chunk(parts[k], before, after, (false, false), &mut html_state, None, out)
+            };
+            return parallel::convert_parts(&parts, threads, convert, out);
+        }
         let mut html_state = html::State::default();
         self.convert_chunk(text, prev, next, (false, false), &mut html_state, None, out)
     }
@@ -654,30 +677,6 @@ impl Transliterator {
     /// The byte ranges of `out` that hold lines read back that need no normalization after go
     /// into `settled` (with `auto`, none).
     fn reverse_into(
-        &self,
-        text: &str,
-        out: &mut String,
-        settled: &mut Vec<(usize, usize)>,
-        align: Option<&mut Alignment>,
-    ) -> bool {
-        // Where the words lie is recorded on one thread.
-        let threads = if align.is_some() {
-            1
-        } else {
-            parallel::threads_for(text.len(), self.threads)
-        };
-        if threads > 1 {
-            let read = |part: &str, out: &mut String, settled: &mut Vec<(usize, usize)>| {
-                self.reverse_lines(part, out, settled, None)
-            };
-            let parts = parallel::cut_at_lines(text, parallel::parts_for(threads));
-            return parallel::read_parts(&parts, threads, read, out, settled);
-        }
-        self.reverse_lines(text, out, settled, align)
-    }
-
-    /// [`Transliterator::reverse_into`] on this thread.
-    fn reverse_lines(
         &self,
         text: &str,
         out: &mut String,

@@ -1,9 +1,10 @@
-//! A long Latin text read back on several threads comes back exactly as on one thread.
+//! A long text converted on several threads comes out exactly as on one thread.
 //!
-//! The texts are the KazNERD sentences (CC BY 4.0, `tests/data/corpus`) converted to each Latin
-//! alphabet, over 256 KiB: long enough to be cut into parts. What they should become is what
-//! the calling thread alone makes of them (`threads(1)`), which the round-trip and vector tests
-//! check against outside text.
+//! The texts are the KazNERD sentences (CC BY 4.0, `tests/data/corpus`), in Cyrillic and
+//! converted to each Latin alphabet: over 256 KiB, and over 2 MiB for the conversions letter by
+//! letter, long enough to be cut into parts. What they should become is what the calling thread
+//! alone makes of them (`threads(1)`), which the round-trip and vector tests check against
+//! outside text.
 
 use jazu::{Scheme, Source, Transliterator};
 
@@ -11,8 +12,12 @@ mod common;
 
 const KAZNERD: &str = include_str!("data/corpus/kaznerd-test.tsv");
 
-/// The shortest text cut into parts (two parts of 128 KiB).
+/// The shortest text cut into parts when reading Latin back or normalizing (two parts of
+/// 128 KiB).
 const LONG: usize = 256 * 1024;
+
+/// The same when converting letter by letter (two parts of 1 MiB).
+const LONG_LETTERS: usize = 2 << 20;
 
 /// The KazNERD sentences, one per line, with `eol` after each.
 fn corpus(eol: &str) -> String {
@@ -29,7 +34,9 @@ fn reader(from: impl Into<Source>, to: Scheme, threads: usize) -> Transliterator
 /// Checks that `text`, read from `from` into `to` on 2, 3 and any number of threads, with
 /// `convert` and with `convert_into` after text already in the output, comes back as on one.
 fn same_on_threads(from: impl Into<Source> + Copy, to: Scheme, text: &str) {
-    assert!(text.len() >= LONG, "{} bytes: too short to be cut", text.len());
+    let letters = from.into() == Source::Scheme(Scheme::Cyrl) && to != Scheme::Cyrl;
+    let long = if letters { LONG_LETTERS } else { LONG };
+    assert!(text.len() >= long, "{} bytes: too short to be cut", text.len());
     let one = reader(from, to, 1).convert(text).into_owned();
     for threads in [2, 3, 0] {
         let t = reader(from, to, threads);
@@ -100,4 +107,32 @@ fn one_line_too_long_to_cut() {
     let latin = common::from_cyrl("latn-2021").convert(&corpus(" ")).into_owned();
     assert!(!latin.contains('\n'));
     same_on_threads(Scheme::Latn2021, Scheme::Cyrl, &latin);
+}
+
+#[test]
+fn cyrillic_into_every_latin_alphabet_the_same_on_threads() {
+    let text = corpus("\n").repeat(2);
+    for scheme in common::latin_schemes() {
+        same_on_threads(Scheme::Cyrl, scheme, &text);
+    }
+    same_on_threads(Source::Auto, Scheme::Latn2021, &text);
+}
+
+#[test]
+fn normalizing_the_same_on_threads() {
+    // The sentences typed on a Russian keyboard, with look-alike Latin letters, every fourth
+    // line: the repairs that look at whole sentences.
+    let typed: String = common::sentences(KAZNERD)
+        .map(|(i, s)| match i % 4 {
+            0 => {
+                s.replace('қ', "к")
+                    .replace('ү', "у")
+                    .replace('і', "i")
+                    .replace('о', "o")
+                    + "\n"
+            }
+            _ => format!("{s}\n"),
+        })
+        .collect();
+    same_on_threads(Scheme::Cyrl, Scheme::Cyrl, &typed);
 }
